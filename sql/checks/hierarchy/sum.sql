@@ -1,0 +1,163 @@
+--! id = "hierarchy.sum"
+--! severity = "error"
+--! description = "For additive indicators, a parent area's value equals the sum of its children's (at least the sum for '>=' indicators) within the rounding of the printed values, at every level of the area tree valid in the year"
+--! [params]
+--! mode = "non_null"
+--! rel_tolerance = 0.0
+--! abs_tolerance = 0.0
+WITH
+o AS (
+    SELECT area, indicator, year, period, value, value_text, decimals, file, line, cell, relation
+    FROM obs WHERE class = 'additive'
+),
+-- Groups: a parent, an indicator and a period in which the parent or one of its children reported.
+groups AS (
+    SELECT DISTINCT t.parent, o.indicator, o.year, o.period
+    FROM o JOIN tree t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
+    UNION
+    SELECT DISTINCT o.area, o.indicator, o.year, o.period
+    FROM o SEMI JOIN tree t ON t.parent = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
+),
+-- Every child the tree expects in each group, with its observation if there is one.
+kids AS (
+    SELECT g.parent, g.indicator, g.year, g.period, t.child, c.value, c.decimals, c.value_text, c.file, c.line, c.cell,
+           c.area IS NOT NULL AS present
+    FROM groups g
+    JOIN tree t ON t.parent = g.parent AND t.year = g.year AND t.period IS NOT DISTINCT FROM g.period
+    LEFT JOIN o c ON c.area = t.child AND c.indicator = g.indicator AND c.year = g.year AND c.period IS NOT DISTINCT FROM g.period
+),
+sums AS (
+    SELECT parent, indicator, year, period,
+           count(*) AS n_children,
+           count(*) FILTER (WHERE present) AS n_present,
+           count(*) FILTER (WHERE present AND value IS NULL) AS n_null,
+           sum(value) AS child_sum,
+           coalesce(sum(half_unit(decimals)), 0) AS child_rounding,
+           bool_or(value <> 0) AS child_nonzero,
+           bool_and(value >= 0 OR value IS NULL) AS children_nonnegative
+    FROM kids
+    GROUP BY ALL
+),
+evaluated AS (
+    SELECT s.*, p.value AS parent_value, p.value_text AS parent_text, p.decimals AS parent_decimals,
+           p.file, p.line, p.cell, p.area IS NOT NULL AS parent_present,
+           i.relation, i.name AS indicator_name,
+           $mode IN ('non_zero', 'partial_zero', 'always_zero') AS missing_is_zero
+    FROM sums s
+    JOIN indicators i ON i.code = s.indicator
+    LEFT JOIN o p ON p.area = s.parent AND p.indicator = s.indicator AND p.year = s.year AND p.period IS NOT DISTINCT FROM s.period
+),
+rule AS (
+    SELECT *,
+        CASE WHEN parent_present THEN parent_value WHEN missing_is_zero THEN 0 END AS lhs,
+        CASE WHEN n_null > 0 THEN NULL
+             WHEN n_present < n_children AND NOT missing_is_zero THEN NULL
+             ELSE coalesce(child_sum, 0) END AS rhs,
+        CASE $mode
+            WHEN 'non_null' THEN parent_present AND parent_value IS NOT NULL AND n_present = n_children AND n_null = 0
+            WHEN 'non_zero' THEN coalesce(parent_value, 0) <> 0 OR coalesce(child_nonzero, false)
+            WHEN 'partial_null' THEN parent_present OR n_present > 0
+            WHEN 'partial_zero' THEN parent_present OR n_present > 0
+            ELSE true
+        END AS in_scope,
+        coalesce(half_unit(parent_decimals), 0) + child_rounding AS rounding
+    FROM evaluated
+),
+tolerance AS (
+    SELECT *,
+        greatest(rounding, abs(coalesce(lhs, 0)) * CAST($rel_tolerance AS DECIMAL(18, 9)), CAST($abs_tolerance AS DECIMAL(38, 10))) AS tol,
+        CASE WHEN rounding >= abs(coalesce(lhs, 0)) * $rel_tolerance AND rounding >= $abs_tolerance THEN 'rounding'
+             WHEN abs(coalesce(lhs, 0)) * $rel_tolerance >= $abs_tolerance THEN 'relative'
+             ELSE 'absolute' END AS tol_source
+    FROM rule
+),
+failing AS (
+    -- The VTL rule, where it can be evaluated.
+    SELECT *, lhs - rhs AS imbalance, 'rule' AS kind FROM tolerance
+    WHERE in_scope AND lhs IS NOT NULL AND rhs IS NOT NULL
+      AND CASE relation WHEN '>=' THEN lhs - rhs < -tol ELSE abs(lhs - rhs) > tol END
+    UNION ALL BY NAME
+    -- Where children are missing, the ones present still may not exceed a non-negative parent.
+    SELECT *, parent_value - child_sum AS imbalance, 'partial' AS kind FROM tolerance
+    WHERE NOT (in_scope AND lhs IS NOT NULL AND rhs IS NOT NULL)
+      AND parent_value IS NOT NULL AND n_present > 0 AND n_present < n_children AND n_null = 0
+      AND children_nonnegative AND parent_value >= 0
+      AND child_sum - parent_value > tol
+),
+-- The children of failing groups, with hints about which child is likely wrong.
+failing_kids AS (
+    SELECT k.*, f.imbalance, f.tol,
+        CAST(k.value AS VARCHAR) AS v_text,
+        CAST(k.value + f.imbalance AS VARCHAR) AS fixed_text
+    FROM failing f
+    JOIN kids k USING (parent, indicator, year, period)
+),
+hints AS (
+    SELECT parent, indicator, year, period,
+        list(struct_pack(role := 'child', area := child, value := coalesce(value_text, 'not reported'), file := file, line := line, cell := cell) ORDER BY child) AS related,
+        list(child ORDER BY child) FILTER (WHERE NOT present) AS missing,
+        arg_min(
+            CASE
+                WHEN value <> 0 AND abs(imbalance - (value / 1000 - value)) <= greatest(tol, abs(imbalance) * 0.01)
+                    THEN child || ' looks 1000 times too large (' || value_text || '): a value in a unit 1000 times smaller, e.g. triệu đồng for tỷ đồng?'
+                WHEN value <> 0 AND abs(imbalance - (value * 1000 - value)) <= greatest(tol, abs(imbalance) * 0.01)
+                    THEN child || ' looks 1000 times too small (' || value_text || '): a value in a unit 1000 times larger?'
+                WHEN value < 0 AND abs(imbalance + 2 * value) <= tol
+                    THEN child || ' has the wrong sign (' || value_text || ')'
+                WHEN value IS NOT NULL AND length(v_text) = length(fixed_text) AND value + imbalance >= 0
+                     AND length(list_filter(range(1, length(v_text) + 1), lambda i: v_text[i] <> fixed_text[i])) = 1
+                    THEN child || ' may have a typo: ' || value_text || ' would balance the sum as ' || CAST(value + imbalance AS VARCHAR)
+            END,
+            child
+        ) FILTER (WHERE present) AS hint
+    FROM failing_kids
+    GROUP BY ALL
+)
+SELECT
+    f.parent AS area,
+    f.indicator,
+    f.year,
+    f.period,
+    f.lhs AS observed,
+    f.rhs AS expected,
+    f.imbalance AS difference,
+    f.tol AS tolerance,
+    f.tol_source AS tolerance_source,
+    CASE f.kind
+        WHEN 'partial' THEN f.indicator_name || ': the ' || f.n_present || ' children that reported already sum to '
+            || CAST(f.child_sum AS VARCHAR) || ', more than the parent''s ' || f.parent_text
+        ELSE f.indicator_name || ': ' || coalesce(f.parent_text, '0 (not reported)')
+            || CASE WHEN f.relation = '>=' THEN ' is less than' ELSE ' differs from' END
+            || ' the sum of its ' || f.n_children || ' children ' || CAST(f.rhs AS VARCHAR)
+            || ' by ' || CAST(f.imbalance AS VARCHAR)
+    END || CASE WHEN len(h.missing) > 0
+            THEN '; not reported: ' || array_to_string(h.missing, ', ') || CASE WHEN f.missing_is_zero AND f.kind = 'rule' THEN ' (counted as 0)' ELSE '' END
+            ELSE '' END AS message,
+    coalesce(h.hint,
+        CASE WHEN f.parent_value IS NOT NULL
+                  AND length(CAST(f.parent_value AS VARCHAR)) = length(CAST(f.rhs AS VARCHAR))
+                  AND length(list_filter(range(1, length(CAST(f.rhs AS VARCHAR)) + 1),
+                        lambda i: CAST(f.parent_value AS VARCHAR)[i] <> CAST(f.rhs AS VARCHAR)[i])) = 1
+             THEN 'the parent value may have a typo: the children sum to ' || CAST(f.rhs AS VARCHAR) END) AS hint,
+    f.file,
+    f.line,
+    f.cell,
+    h.related
+FROM failing f
+JOIN hints h USING (parent, indicator, year, period)
+--! counts
+WITH o AS (SELECT DISTINCT area, indicator, year, period FROM obs WHERE class = 'additive')
+SELECT count(*) AS items,
+       count(*) FILTER (WHERE NOT complete) AS not_evaluated
+FROM (
+    SELECT g.parent, g.indicator, g.year, g.period,
+           bool_and(c.area IS NOT NULL) AND bool_or(p.area IS NOT NULL) AS complete
+    FROM (
+        SELECT DISTINCT t.parent, o.indicator, o.year, o.period
+        FROM o JOIN tree t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
+    ) g
+    JOIN tree t ON t.parent = g.parent AND t.year = g.year AND t.period IS NOT DISTINCT FROM g.period
+    LEFT JOIN o c ON c.area = t.child AND c.indicator = g.indicator AND c.year = g.year AND c.period IS NOT DISTINCT FROM g.period
+    LEFT JOIN o p ON p.area = g.parent AND p.indicator = g.indicator AND p.year = g.year AND p.period IS NOT DISTINCT FROM g.period
+    GROUP BY ALL
+)

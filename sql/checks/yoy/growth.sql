@@ -1,0 +1,51 @@
+--! id = "yoy.growth"
+--! severity = "warning"
+--! description = "Year-on-year change stays within the indicator's bounds: percent growth for levels, percentage points for rates (defaults apply where the manifest sets none)"
+--! [params]
+--! default_min = -50.0
+--! default_max = 100.0
+--! default_pp = 10.0
+WITH o AS (
+    SELECT o.area, o.indicator, o.year, o.period, o.value, o.value_text, o.file, o.line, o.cell, o.class,
+           i.name, i.unit, i.yoy_min, i.yoy_max
+    FROM obs o JOIN indicators i ON i.code = o.indicator
+    WHERE o.value IS NOT NULL AND o.class <> 'non_additive'
+),
+pairs AS (
+    SELECT c.*, p.value AS prev, p.value_text AS prev_text, p.file AS prev_file, p.line AS prev_line, p.cell AS prev_cell,
+           c.class IN ('ratio', 'growth') OR c.unit IN ('percent', 'permille') AS is_rate
+    FROM o c
+    JOIN o p ON p.area = c.area AND p.indicator = c.indicator AND p.year = c.year - 1 AND p.period IS NOT DISTINCT FROM c.period
+),
+change AS (
+    SELECT *,
+        CASE WHEN is_rate THEN CAST(value - prev AS DOUBLE)
+             WHEN prev > 0 THEN (CAST(value AS DOUBLE) / CAST(prev AS DOUBLE) - 1) * 100 END AS delta,
+        CASE WHEN is_rate THEN coalesce(yoy_min, -$default_pp) ELSE coalesce(yoy_min, $default_min) END AS lo,
+        CASE WHEN is_rate THEN coalesce(yoy_max, $default_pp) ELSE coalesce(yoy_max, $default_max) END AS hi
+    FROM pairs
+)
+SELECT
+    area,
+    indicator,
+    year,
+    period,
+    value AS observed,
+    prev AS previous,
+    round(delta, 2) AS difference,
+    name || ': ' || prev_text || ' → ' || value_text || ', a change of '
+        || CASE WHEN delta >= 0 THEN '+' ELSE '' END || CAST(round(delta, 1) AS VARCHAR)
+        || CASE WHEN is_rate THEN ' percentage points' ELSE ' %' END
+        || ', outside ' || CAST(lo AS VARCHAR) || ' … ' || CAST(hi AS VARCHAR) || CASE WHEN is_rate THEN ' pp' ELSE ' %' END AS message,
+    CASE WHEN NOT is_rate AND delta > 400 AND abs(log10(CAST(value AS DOUBLE) / CAST(prev AS DOUBLE)) - 3) < 0.15 THEN 'a factor of 1000: a unit error?'
+         WHEN NOT is_rate AND delta < -99 THEN 'a factor of 1/1000 or less: a unit error?'
+         ELSE 'confirm the value with the reporting unit; real jumps happen' END AS hint,
+    file,
+    line,
+    cell,
+    [struct_pack(role := 'previous year', area := area, value := prev_text, file := prev_file, line := prev_line, cell := prev_cell)] AS related
+FROM change
+WHERE delta < lo OR delta > hi
+--! counts
+SELECT count(*) AS items FROM obs c JOIN obs p ON p.area = c.area AND p.indicator = c.indicator AND p.year = c.year - 1 AND p.period IS NOT DISTINCT FROM c.period
+WHERE c.value IS NOT NULL AND p.value IS NOT NULL AND c.class <> 'non_additive'

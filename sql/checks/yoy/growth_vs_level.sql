@@ -1,0 +1,51 @@
+--! id = "yoy.growth_vs_level"
+--! severity = "error"
+--! description = "A published growth rate agrees with the growth of the level series it describes, (v_t / v_t-1 - 1) × 100, within the rounding of the printed values"
+--! [params]
+--! abs_tolerance = 0.0
+WITH g AS (
+    SELECT code AS indicator, name, base FROM indicators WHERE class = 'growth' AND base IS NOT NULL
+),
+calc AS (
+    SELECT x.area, g.indicator, x.year, x.period, g.name, x.value AS published, x.value_text, x.decimals, x.file, x.line, x.cell,
+           c.value AS level_now, c.value_text AS now_text, c.decimals AS now_decimals,
+           p.value AS level_prev, p.value_text AS prev_text, p.decimals AS prev_decimals,
+           (CAST(c.value AS DOUBLE) / CAST(p.value AS DOUBLE) - 1) * 100 AS computed,
+           [struct_pack(role := 'level ' || x.year, area := c.area, value := c.value_text, file := c.file, line := c.line, cell := c.cell),
+            struct_pack(role := 'level ' || (x.year - 1), area := p.area, value := p.value_text, file := p.file, line := p.line, cell := p.cell)] AS related
+    FROM g
+    JOIN obs x ON x.indicator = g.indicator AND x.value IS NOT NULL
+    JOIN obs c ON c.indicator = g.base AND c.area = x.area AND c.year = x.year AND c.period IS NOT DISTINCT FROM x.period AND c.value IS NOT NULL
+    JOIN obs p ON p.indicator = g.base AND p.area = x.area AND p.year = x.year - 1 AND p.period IS NOT DISTINCT FROM x.period AND p.value > 0
+),
+tol AS (
+    SELECT *,
+        -- Rounding of the published rate, plus the rounding of both levels carried through the ratio.
+        greatest(CAST(half_unit(decimals) AS DOUBLE)
+            + 100 * (CAST(half_unit(now_decimals) AS DOUBLE) / CAST(level_prev AS DOUBLE)
+                     + CAST(level_now AS DOUBLE) * CAST(half_unit(prev_decimals) AS DOUBLE) / pow(CAST(level_prev AS DOUBLE), 2)),
+            $abs_tolerance) AS tolerance
+    FROM calc
+)
+SELECT
+    area,
+    indicator,
+    year,
+    period,
+    published AS observed,
+    round(computed, 4) AS expected,
+    round(CAST(published AS DOUBLE) - computed, 4) AS difference,
+    round(tolerance, 4) AS tolerance,
+    CASE WHEN tolerance = $abs_tolerance THEN 'absolute' ELSE 'rounding' END AS tolerance_source,
+    name || ': the published ' || value_text || ' % does not match the level series, '
+        || prev_text || ' → ' || now_text || ' = ' || CASE WHEN computed >= 0 THEN '+' ELSE '' END || CAST(round(computed, 2) AS VARCHAR) || ' %' AS message,
+    CASE WHEN abs(CAST(published AS DOUBLE) - (computed + 100)) <= tolerance THEN 'the rate looks published as an index (previous year = 100)'
+         ELSE 'correct the growth rate or the level it is computed from' END AS hint,
+    file,
+    line,
+    cell,
+    related
+FROM tol
+WHERE abs(CAST(published AS DOUBLE) - computed) > tolerance
+--! counts
+SELECT count(*) AS items FROM obs x JOIN indicators i ON i.code = x.indicator WHERE i.class = 'growth' AND i.base IS NOT NULL AND x.value IS NOT NULL

@@ -1,0 +1,71 @@
+--! id = "yoy.hb"
+--! severity = "warning"
+--! description = "Hidiroglou–Berthelot outliers: an area whose year-on-year ratio stands out from the other areas of its level, weighted by size"
+--! [params]
+--! U = 0.5
+--! A = 0.05
+--! C = 4.0
+--! min_group = 5
+--! pool = "none"
+WITH o AS (
+    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x, o.value_text, o.file, o.line, o.cell, a.level
+    FROM obs o
+    JOIN (SELECT DISTINCT code, level FROM areas) a ON a.code = o.area
+    WHERE o.value > 0 AND o.class IN ('additive', 'per_capita', 'ratio')
+),
+pairs AS (
+    SELECT c.*, p.x AS x_prev, p.value_text AS prev_text, p.file AS prev_file, p.line AS prev_line, p.cell AS prev_cell,
+           c.x / p.x AS r,
+           CASE WHEN $pool = 'years' THEN NULL ELSE c.year END AS group_year
+    FROM o c
+    JOIN o p ON p.area = c.area AND p.indicator = c.indicator AND p.year = c.year - 1 AND p.period IS NOT DISTINCT FROM c.period
+),
+medians AS (
+    SELECT indicator, group_year, period, level, median(r) AS r_m, count(*) AS n
+    FROM pairs GROUP BY ALL
+),
+scored AS (
+    SELECT p.*, m.r_m, m.n,
+        (CASE WHEN p.r < m.r_m THEN 1 - m.r_m / p.r ELSE p.r / m.r_m - 1 END) * pow(greatest(p.x_prev, p.x), $U) AS e
+    FROM pairs p
+    JOIN medians m ON m.indicator = p.indicator AND m.group_year IS NOT DISTINCT FROM p.group_year
+                  AND m.period IS NOT DISTINCT FROM p.period AND m.level = p.level
+    WHERE m.n >= $min_group
+),
+quartiles AS (
+    SELECT indicator, group_year, period, level,
+           quantile_cont(e, 0.25) AS e_q1, quantile_cont(e, 0.5) AS e_m, quantile_cont(e, 0.75) AS e_q3
+    FROM scored GROUP BY ALL
+),
+bounds AS (
+    SELECT s.*,
+        q.e_m - $C * greatest(q.e_m - q.e_q1, abs($A * q.e_m)) AS lo,
+        q.e_m + $C * greatest(q.e_q3 - q.e_m, abs($A * q.e_m)) AS hi
+    FROM scored s
+    JOIN quartiles q ON q.indicator = s.indicator AND q.group_year IS NOT DISTINCT FROM s.group_year
+                    AND q.period IS NOT DISTINCT FROM s.period AND q.level = s.level
+)
+SELECT
+    b.area,
+    b.indicator,
+    b.year,
+    b.period,
+    b.x AS observed,
+    b.x_prev AS previous,
+    round(b.r, 4) AS expected,
+    i.name || ': ' || b.prev_text || ' → ' || b.value_text || ' (× ' || CAST(round(b.r, 3) AS VARCHAR) || ') against a median ratio of '
+        || CAST(round(b.r_m, 3) AS VARCHAR) || ' across the ' || b.n || ' ' || b.level || ' units'
+        || CASE WHEN $pool = 'years' THEN ' of all years' ELSE '' END
+        || '; HB score ' || CAST(round(b.e, 2) AS VARCHAR) || ' outside ' || CAST(round(b.lo, 2) AS VARCHAR) || ' … ' || CAST(round(b.hi, 2) AS VARCHAR)
+        || CASE WHEN b.n < 15 THEN ' (a group of ' || b.n || ' is small: the bounds are rough)' ELSE '' END AS message,
+    CASE WHEN b.n < 15 AND $pool <> 'years' THEN 'with few units, pool the years: --param yoy.hb.pool=years' ELSE 'confirm the change with the reporting unit' END AS hint,
+    b.file,
+    b.line,
+    b.cell,
+    [struct_pack(role := 'previous year', area := b.area, value := b.prev_text, file := b.prev_file, line := b.prev_line, cell := b.prev_cell)] AS related
+FROM bounds b
+JOIN indicators i ON i.code = b.indicator
+WHERE b.e < b.lo OR b.e > b.hi
+--! counts
+WITH o AS (SELECT o.area, o.indicator, o.year, o.period FROM obs o WHERE o.value > 0 AND o.class IN ('additive', 'per_capita', 'ratio'))
+SELECT count(*) AS items FROM o c JOIN o p ON p.area = c.area AND p.indicator = c.indicator AND p.year = c.year - 1 AND p.period IS NOT DISTINCT FROM c.period

@@ -1,0 +1,48 @@
+-- Helpers the checks share, created once the data is loaded and before the database is locked.
+
+-- Half a unit in the last printed place: a value printed with d decimals stands for [v - u/2, v + u/2],
+-- u = 10^-d. Exact for d up to 10 (DECIMAL(38,11)).
+CREATE MACRO half_unit(d) AS CAST(pow(10, -d) AS DECIMAL(38, 10)) * 0.5;
+
+-- The last day of an observation's period: the date its area must be valid on, and the date the area tree
+-- is taken at.
+CREATE MACRO ref_date(y, p) AS CASE
+    WHEN p IS NULL THEN make_date(y, 12, 31)
+    WHEN p[1] = 'Q' THEN last_day(make_date(y, CAST(p[2:] AS INTEGER) * 3, 1))
+    WHEN p[1] = 'H' THEN last_day(make_date(y, CAST(p[2:] AS INTEGER) * 6, 1))
+    ELSE last_day(make_date(y, CAST(p[2:] AS INTEGER), 1))
+END;
+
+-- Whether a validity interval (NULL = open) contains a date.
+CREATE MACRO valid_on(valid_from, valid_to, d) AS
+    (valid_from IS NULL OR valid_from <= d) AND (valid_to IS NULL OR d <= valid_to);
+
+-- The periods the data covers.
+CREATE TABLE periods AS
+SELECT DISTINCT year, period, ref_date(year, period) AS ref_date FROM observations;
+
+-- The area tree of every period: each child with its parent, valid on the period's reference date.
+CREATE TABLE tree AS
+SELECT p.year, p.period, a.code AS child, a.parent, a.level AS child_level
+FROM periods p
+JOIN areas a ON valid_on(a.valid_from, a.valid_to, p.ref_date)
+WHERE a.parent IS NOT NULL;
+
+-- Observations with the same area, indicator, year and period: the first (in file order) is used by the
+-- other checks; structure.duplicate reports every copy.
+CREATE TABLE duplicate_rows AS
+SELECT rid FROM (
+    SELECT rowid AS rid,
+           row_number() OVER (PARTITION BY area, indicator, year, period ORDER BY rowid) AS copy
+    FROM observations
+    WHERE (area, indicator, year, period) IN (
+        SELECT (area, indicator, year, period) FROM observations GROUP BY ALL HAVING count(*) > 1
+    )
+) WHERE copy > 1;
+
+-- The observations the checks read: one per key, with the indicator's class.
+CREATE VIEW obs AS
+SELECT o.*, i.class, i.relation
+FROM observations o
+LEFT JOIN indicators i ON i.code = o.indicator
+WHERE o.rowid NOT IN (SELECT rid FROM duplicate_rows);

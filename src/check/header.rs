@@ -1,0 +1,194 @@
+//! The `--!` header of a check file: TOML, strictly validated, with errors at the file's line.
+
+use crate::error::{Error, Place, Result};
+use serde::Deserialize;
+use std::path::Path;
+
+/// How serious a finding is. Errors fail a run by default; warnings with `--fail-on warning`; info never.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    id: String,
+    severity: Severity,
+    description: String,
+    #[serde(default)]
+    params: toml::Table,
+}
+
+pub(super) struct Header {
+    pub id: String,
+    pub severity: Severity,
+    pub description: String,
+    pub params: toml::Table,
+    /// Byte offset where the SQL starts.
+    pub body_start: usize,
+}
+
+/// Check ids: `family.name`, lower case letters, digits, `_`.
+fn valid_id(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('.').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+}
+
+pub(super) fn parse(text: &str, path: &Path) -> Result<Header> {
+    // The header: the `--!` lines at the top of the file (blank lines and plain comments before it allowed).
+    let mut toml_text = String::new();
+    let mut lines_of: Vec<usize> = Vec::new(); // header line index → file line
+    let mut body_start = 0;
+    let mut started = false;
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let t = line.trim_end_matches(['\n', '\r']);
+        if let Some(rest) = t.strip_prefix("--!") {
+            if rest.trim() == "counts" {
+                break;
+            }
+            started = true;
+            toml_text.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+            toml_text.push('\n');
+            lines_of.push(i + 1);
+            offset += line.len();
+            body_start = offset;
+            continue;
+        }
+        if !started && (t.trim().is_empty() || t.trim_start().starts_with("--")) {
+            offset += line.len();
+            continue;
+        }
+        break;
+    }
+    if !started {
+        return Err(Error::invalid(
+            path,
+            Some(Place::Line(1)),
+            "a check starts with a '--!' header giving id, severity and description",
+        ));
+    }
+    let raw: Raw = toml::from_str(&toml_text).map_err(|e| {
+        let line = e.span().map(|s| {
+            let idx = toml_text[..s.start.min(toml_text.len())]
+                .matches('\n')
+                .count();
+            lines_of.get(idx).copied().unwrap_or(lines_of[0])
+        });
+        Error::invalid(
+            path,
+            line.map(Place::Line),
+            format!("check header: {}", e.message().trim_end()),
+        )
+    })?;
+    let at = |key: &str| {
+        lines_of
+            .iter()
+            .zip(toml_text.lines())
+            .find(|(_, l)| l.trim_start().starts_with(key))
+            .map(|(n, _)| Place::Line(*n))
+    };
+    if !valid_id(&raw.id) {
+        return Err(Error::invalid(
+            path,
+            at("id"),
+            format!(
+                "check id '{}' must look like family.name (lower case, digits, '_')",
+                raw.id
+            ),
+        ));
+    }
+    if raw.description.trim().is_empty() {
+        return Err(Error::invalid(
+            path,
+            at("description"),
+            "the description is empty",
+        ));
+    }
+    for (k, v) in &raw.params {
+        let ok_name = !k.is_empty()
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !k.starts_with(|c: char| c.is_ascii_digit());
+        if !ok_name {
+            return Err(Error::invalid(
+                path,
+                at("params"),
+                format!("parameter name '{k}' must be letters, digits and '_'"),
+            ));
+        }
+        if !matches!(
+            v,
+            toml::Value::String(_)
+                | toml::Value::Integer(_)
+                | toml::Value::Float(_)
+                | toml::Value::Boolean(_)
+        ) {
+            return Err(Error::invalid(
+                path,
+                at("params"),
+                format!("parameter '{k}' must be a string, number or boolean"),
+            ));
+        }
+    }
+    Ok(Header {
+        id: raw.id,
+        severity: raw.severity,
+        description: raw.description.trim().to_string(),
+        params: raw.params,
+        body_start,
+    })
+}
+
+/// A new value for a parameter, of the default's type (an integer is accepted for a float).
+pub(super) fn coerce(v: &toml::Value, default: &toml::Value) -> Option<toml::Value> {
+    use toml::Value::*;
+    match (v, default) {
+        (Integer(i), Float(_)) => Some(Float(*i as f64)),
+        (String(s), Float(_)) => s.parse().ok().map(Float),
+        (String(s), Integer(_)) => s.parse().ok().map(Integer),
+        (String(s), Boolean(_)) => s.parse().ok().map(Boolean),
+        (a, b) if std::mem::discriminant(a) == std::mem::discriminant(b) => Some(a.clone()),
+        _ => None,
+    }
+}
+
+/// A parameter as a value DuckDB can bind.
+pub(crate) fn bind(v: &toml::Value) -> duckdb::types::Value {
+    use duckdb::types::Value as V;
+    match v {
+        toml::Value::String(s) => V::Text(s.clone()),
+        toml::Value::Integer(i) => V::BigInt(*i),
+        toml::Value::Float(f) => V::Double(*f),
+        toml::Value::Boolean(b) => V::Boolean(*b),
+        other => V::Text(other.to_string()),
+    }
+}

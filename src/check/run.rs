@@ -1,0 +1,193 @@
+//! Running checks on a loaded dataset. A failing check is a result, not an error; a check that cannot run
+//! is a result too (`Failed`), reported with its file so it is never mistaken for a pass.
+
+use super::finding::{self, Finding};
+use super::{Check, Severity, header};
+use crate::db::{Db, NamedError};
+use crate::manifest::{Area, Dataset};
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// What running one check gave.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Ran {
+        findings: Vec<Finding>,
+        /// Items the check evaluated, when it says (its counts query).
+        items: Option<u64>,
+        /// Items it could not evaluate (missing values), when it says.
+        not_evaluated: Option<u64>,
+    },
+    /// The check could not run; the message says why.
+    Failed { message: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckResult {
+    pub check: Check,
+    pub outcome: Outcome,
+    pub seconds: f64,
+}
+
+impl CheckResult {
+    pub fn findings(&self) -> &[Finding] {
+        match &self.outcome {
+            Outcome::Ran { findings, .. } => findings,
+            Outcome::Failed { .. } => &[],
+        }
+    }
+    pub fn failed_to_run(&self) -> bool {
+        matches!(self.outcome, Outcome::Failed { .. })
+    }
+}
+
+/// All results of one run.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub dataset: String,
+    pub results: Vec<CheckResult>,
+}
+
+impl Report {
+    /// Findings per severity: (errors, warnings, infos).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let mut c = (0, 0, 0);
+        for r in &self.results {
+            let n = r.findings().len();
+            match r.check.severity {
+                Severity::Error => c.0 += n,
+                Severity::Warning => c.1 += n,
+                Severity::Info => c.2 += n,
+            }
+        }
+        c
+    }
+    /// Checks that could not run.
+    pub fn broken(&self) -> usize {
+        self.results.iter().filter(|r| r.failed_to_run()).count()
+    }
+}
+
+/// The name of an area valid at the end of `year` (or any name it had).
+pub fn area_name<'a>(
+    by_code: &HashMap<&str, Vec<&'a Area>>,
+    code: &str,
+    year: Option<i32>,
+) -> Option<&'a str> {
+    let rows = by_code.get(code)?;
+    let date = year.map(|y| crate::period::reference_date(y, None));
+    rows.iter()
+        .find(|a| date.as_deref().is_some_and(|d| a.valid_on(d)))
+        .or(rows.last())
+        .map(|a| a.name.as_str())
+}
+
+fn sort_key(f: &Finding) -> (String, u32, String, String, String, i32, String) {
+    let (file, line, cell) = f
+        .location
+        .as_ref()
+        .map_or((String::new(), 0, String::new()), |l| {
+            (
+                l.file.clone(),
+                l.line.unwrap_or(0),
+                l.cell.clone().unwrap_or_default(),
+            )
+        });
+    (
+        file,
+        line,
+        cell,
+        f.indicator.clone().unwrap_or_default(),
+        f.area.clone().unwrap_or_default(),
+        f.year.unwrap_or(0),
+        f.message.clone(),
+    )
+}
+
+/// Runs one check.
+fn run_one(db: &Db, check: &Check, areas: &HashMap<&str, Vec<&Area>>) -> Outcome {
+    let lookup = |name: &str| check.params.get(name).map(header::bind);
+    let why = |e: NamedError| match e {
+        NamedError::Engine(e) => e.to_string().trim_end().to_string(),
+        other => other.to_string(),
+    };
+    let table = match db.query_named(&check.sql, &lookup) {
+        Ok(t) => t,
+        Err(e) => return Outcome::Failed { message: why(e) },
+    };
+    let mut findings = match finding::read(&table.schema, &table.batches) {
+        Ok(f) => f,
+        Err(m) => return Outcome::Failed { message: m },
+    };
+    for f in &mut findings {
+        if let Some(a) = &f.area {
+            f.area_name = area_name(areas, a, f.year).map(String::from);
+        }
+    }
+    findings.sort_by_key(sort_key);
+    let (mut items, mut not_evaluated) = (None, None);
+    if let Some(sql) = &check.counts {
+        let t = match db.query_named(sql, &lookup) {
+            Ok(t) => t,
+            Err(e) => {
+                return Outcome::Failed {
+                    message: format!("counts query: {}", why(e)),
+                };
+            }
+        };
+        let get = |name: &str| -> Option<u64> {
+            let b = t.batches.iter().find(|b| b.num_rows() > 0)?;
+            let a = b.column_by_name(name)?;
+            duckdb::arrow::compute::cast(a, &duckdb::arrow::datatypes::DataType::Int64)
+                .ok()
+                .and_then(|a| {
+                    use duckdb::arrow::array::{Array, AsArray};
+                    a.is_valid(0).then(|| {
+                        a.as_primitive::<duckdb::arrow::datatypes::Int64Type>()
+                            .value(0) as u64
+                    })
+                })
+        };
+        items = get("items");
+        not_evaluated = get("not_evaluated");
+        if items.is_none() {
+            return Outcome::Failed {
+                message: "the counts query must return one row with an 'items' column".to_string(),
+            };
+        }
+    }
+    Outcome::Ran {
+        findings,
+        items,
+        not_evaluated,
+    }
+}
+
+/// Runs the checks in order. `on_result` sees each result as it is ready (for progress).
+pub fn run(
+    db: &Db,
+    ds: &Dataset,
+    checks: Vec<Check>,
+    on_result: &mut dyn FnMut(&CheckResult),
+) -> Report {
+    let mut areas: HashMap<&str, Vec<&Area>> = HashMap::new();
+    for a in &ds.areas {
+        areas.entry(a.code.as_str()).or_default().push(a);
+    }
+    let mut results = Vec::with_capacity(checks.len());
+    for check in checks {
+        let start = Instant::now();
+        let outcome = run_one(db, &check, &areas);
+        let r = CheckResult {
+            check,
+            outcome,
+            seconds: start.elapsed().as_secs_f64(),
+        };
+        on_result(&r);
+        results.push(r);
+    }
+    Report {
+        dataset: ds.name.clone(),
+        results,
+    }
+}

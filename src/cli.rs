@@ -1,0 +1,186 @@
+//! The command line: clap types only. Each subcommand's arguments are turned into settings by its module
+//! under `cmd/`, so the library runs without argv.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Validate reported statistical datasets before they are published.
+///
+/// A dataset is a folder with a manifest (statlint.toml) that lists its data files (CSV, Excel, Parquet) and
+/// its reference tables (areas, indicators, units, targets). statlint loads it into an embedded DuckDB
+/// database and runs SQL checks on it.
+#[derive(Debug, Parser)]
+#[command(name = "statlint", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load a dataset and run the checks on it; exit 0 when nothing reaches --fail-on, 1 when something
+    /// does, 2 when the checks could not run.
+    Check(CheckArgs),
+    /// List the checks, or show one with its parameters and SQL.
+    #[command(subcommand)]
+    Checks(ChecksCommand),
+    /// Load a dataset and run SQL on it: one query, or an interactive prompt when no query is given.
+    Sql(SqlArgs),
+    /// Load a dataset, report what was read, and optionally keep it as a DuckDB file or Parquet files.
+    Load(LoadArgs),
+}
+
+/// Options shared by the commands that load a dataset.
+#[derive(Debug, Args)]
+pub struct DatasetArgs {
+    /// The dataset folder (or its statlint.toml).
+    #[arg(value_name = "DATASET")]
+    pub dataset: PathBuf,
+
+    /// Keep the loaded data in this DuckDB database file (replaced if it exists) instead of in memory.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+
+    /// Do not print what was loaded from each file.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// DuckDB memory limit, e.g. 2GB.
+    #[arg(long, value_name = "SIZE")]
+    pub memory_limit: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    #[command(flatten)]
+    pub data: DatasetArgs,
+
+    /// The SQL to run; several statements separated by ';' print the result of the last. Without a query,
+    /// an interactive prompt opens.
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
+
+    /// How to print results.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    #[command(flatten)]
+    pub data: DatasetArgs,
+
+    /// Also write every table as a Parquet file into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub parquet: Option<PathBuf>,
+}
+
+/// Which checks to run and how.
+#[derive(Debug, Args)]
+pub struct CheckOptions {
+    /// A folder of user checks (*.sql, one family per subfolder); repeatable.
+    #[arg(long = "checks", value_name = "DIR")]
+    pub check_dirs: Vec<PathBuf>,
+
+    /// Run only checks whose id matches (e.g. hierarchy.* ); repeatable.
+    #[arg(long, value_name = "PATTERN")]
+    pub select: Vec<String>,
+
+    /// Leave out checks whose id matches; repeatable.
+    #[arg(long, value_name = "PATTERN")]
+    pub exclude: Vec<String>,
+
+    /// Re-grade a check: ID=error|warning|info|off; repeatable.
+    #[arg(long, value_name = "ID=LEVEL")]
+    pub severity: Vec<String>,
+
+    /// Set a check parameter: ID.NAME=VALUE (e.g. yoy.hb.C=3); repeatable.
+    #[arg(long, value_name = "ID.NAME=VALUE")]
+    pub param: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub data: DatasetArgs,
+
+    #[command(flatten)]
+    pub checks: CheckOptions,
+
+    /// The lowest severity that makes the run fail (exit 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// Findings shown per check in the report (the counts stay exact); 0 shows all.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChecksCommand {
+    /// List the checks: built-in, from the dataset's manifest and from --checks folders.
+    List(ChecksListArgs),
+    /// Show one check: description, parameters and SQL.
+    Show(ChecksShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ChecksListArgs {
+    /// A dataset whose manifest adds, selects or re-grades checks.
+    #[arg(value_name = "DATASET")]
+    pub dataset: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub checks: CheckOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct ChecksShowArgs {
+    /// The check id, e.g. hierarchy.sum.
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// A dataset whose manifest adds or re-parameterises checks.
+    #[arg(value_name = "DATASET")]
+    pub dataset: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub checks: CheckOptions,
+}
+
+/// When a run fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 when there is an error finding.
+    Error,
+    /// Exit 1 when there is an error or warning finding.
+    Warning,
+    /// Exit 0 whatever is found (2 still means the checks could not run).
+    Never,
+}
+
+/// Result formats of `statlint sql`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// An aligned table for the terminal.
+    Table,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// A JSON array of objects, one per row.
+    Json,
+    /// A Markdown table.
+    Markdown,
+}
+
+/// The command line definition, with the version string (which asks DuckDB for its version).
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command().version(crate::version())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::command().debug_assert();
+    }
+}

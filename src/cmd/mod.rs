@@ -1,0 +1,134 @@
+//! Subcommands: each turns its arguments into settings, runs the library and writes its output.
+
+pub mod check;
+pub mod checks;
+pub mod load;
+pub mod sql;
+
+use crate::cli::DatasetArgs;
+use crate::db::{self, Db};
+use crate::error::{Error, Result};
+use crate::load::{FileStats, LoadReport};
+use crate::manifest::Dataset;
+use std::io::Write;
+
+/// Where a command writes: results to `out`, notes and progress to `err`.
+pub struct Io<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    /// Whether stdin and stdout are a terminal (the interactive prompt needs both).
+    pub terminal: bool,
+}
+
+/// How a command ended when it could run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: findings at or above the failure level.
+    Failed,
+    /// Exit 2: the command ran but part of it could not (a check failed to run); its output is incomplete.
+    Incomplete,
+}
+
+/// Writes to stderr; a closed stderr is not worth failing for.
+pub(crate) fn note(io: &mut Io<'_>, text: &str) {
+    let _ = writeln!(io.err, "{text}");
+}
+
+pub(crate) fn out(e: std::io::Error) -> Error {
+    Error::Output(e)
+}
+
+/// Prints what loading a file found.
+pub(crate) fn print_file(err: &mut dyn Write, f: &FileStats) {
+    let sheet = f
+        .sheet
+        .as_ref()
+        .map(|s| format!(" [{s}]"))
+        .unwrap_or_default();
+    let n = |k: u64, what: &str| format!("{k} {what}{}", if k == 1 { "" } else { "s" });
+    let _ = writeln!(
+        err,
+        "  {}{sheet}: {}, {}: {} loaded, {} rejected",
+        f.file,
+        n(f.rows, "row"),
+        n(f.values, "value"),
+        f.loaded,
+        f.rejected
+    );
+    for n in &f.notes {
+        let _ = writeln!(err, "    note: {n}");
+    }
+}
+
+/// A loaded dataset.
+pub struct Session {
+    pub db: Db,
+    pub dataset: Dataset,
+    pub report: LoadReport,
+}
+
+/// Reads the manifest and loads the dataset, printing per-file counts unless `quiet`.
+pub(crate) fn open(args: &DatasetArgs, io: &mut Io<'_>) -> Result<Session> {
+    let dataset = Dataset::open(&args.dataset)?;
+    if let Some(path) = &args.db {
+        for p in [
+            path.clone(),
+            path.with_extension(format!(
+                "{}.wal",
+                path.extension().map_or("".into(), |e| e.to_string_lossy())
+            )),
+        ] {
+            if p.exists() {
+                std::fs::remove_file(&p).map_err(|source| Error::Write {
+                    path: p.clone(),
+                    source,
+                })?;
+            }
+        }
+    }
+    let db = Db::open(
+        args.db.as_deref(),
+        &db::Options {
+            memory_limit: args.memory_limit.clone(),
+            threads: None,
+        },
+    )?;
+    if !args.quiet {
+        note(
+            io,
+            &format!(
+                "loading {} from {}",
+                dataset.name,
+                dataset.manifest_path.display()
+            ),
+        );
+    }
+    let quiet = args.quiet;
+    let err = &mut *io.err;
+    let report = crate::load::load(&db, &dataset, &mut |f| {
+        if !quiet {
+            print_file(err, f);
+        }
+    })?;
+    if !args.quiet {
+        let rejected = if report.rejected > 0 {
+            " (see the rejects table)"
+        } else {
+            ""
+        };
+        note(
+            io,
+            &format!(
+                "  total: {} observations, {} rejected values{rejected}",
+                report.observations, report.rejected
+            ),
+        );
+    }
+    Ok(Session {
+        db,
+        dataset,
+        report,
+    })
+}

@@ -1,0 +1,200 @@
+//! The one owner of the DuckDB connection. Everything else asks it to run SQL, bind values and append
+//! Arrow batches; no other module opens a connection.
+//!
+//! The engine is embedded and in memory unless a database file is asked for. Extensions are never installed
+//! or loaded at run time: Parquet and JSON are compiled in, and a statement that needs anything else fails
+//! with a clear error instead of reaching the network.
+
+use crate::error::{Error, Result};
+use duckdb::arrow::datatypes::SchemaRef;
+use duckdb::arrow::record_batch::RecordBatch;
+use duckdb::types::Value;
+use duckdb::{Config, Connection};
+use std::path::Path;
+use std::sync::Arc;
+
+pub use duckdb::InterruptHandle;
+
+/// A result set: its schema and its batches.
+pub struct Table {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+}
+
+impl Table {
+    pub fn num_rows(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
+pub struct Db {
+    conn: Connection,
+}
+
+/// How to open the engine.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// DuckDB's `memory_limit`, e.g. `4GB`; `None`: DuckDB's default (80% of RAM).
+    pub memory_limit: Option<String>,
+    /// Worker threads; `None`: one per core.
+    pub threads: Option<usize>,
+}
+
+impl Db {
+    /// Opens an in-memory database, or the database file at `path`.
+    pub fn open(path: Option<&Path>, opts: &Options) -> Result<Db> {
+        let mut config = Config::default()
+            .with("autoinstall_known_extensions", "false")
+            .and_then(|c| c.with("autoload_known_extensions", "false"))
+            .map_err(Error::engine("cannot configure DuckDB"))?;
+        if let Some(m) = &opts.memory_limit {
+            config = config
+                .max_memory(m)
+                .map_err(Error::engine(format!("memory limit '{m}'")))?;
+        }
+        if let Some(t) = opts.threads {
+            config = config.threads(t as i64).map_err(Error::engine("threads"))?;
+        }
+        let conn = match path {
+            None => Connection::open_in_memory_with_flags(config),
+            Some(p) => Connection::open_with_flags(p, config),
+        }
+        .map_err(Error::engine(match path {
+            None => "cannot open an in-memory DuckDB database".to_string(),
+            Some(p) => format!("{}: cannot open as a DuckDB database", p.display()),
+        }))?;
+        Ok(Db { conn })
+    }
+
+    /// The DuckDB library version, e.g. `v1.4.1`.
+    pub fn version() -> String {
+        Connection::open_in_memory()
+            .and_then(|c| {
+                c.query_row("SELECT library_version FROM pragma_version()", [], |r| {
+                    r.get::<_, String>(0)
+                })
+            })
+            .unwrap_or_else(|_| "unknown".to_string())
+    }
+
+    /// Runs statements that return nothing (DDL from `sql/`).
+    pub fn batch(&self, sql: &str, context: &str) -> Result<()> {
+        self.conn
+            .execute_batch(sql)
+            .map_err(Error::engine(context.to_string()))
+    }
+
+    /// Runs one statement with bound values, returning the number of changed rows.
+    pub fn execute(&self, sql: &str, params: &[Value], context: &str) -> Result<usize> {
+        let mut stmt = self
+            .conn
+            .prepare(sql)
+            .map_err(Error::engine(context.to_string()))?;
+        stmt.execute(duckdb::params_from_iter(params.iter()))
+            .map_err(Error::engine(context.to_string()))
+    }
+
+    /// Runs a query with bound values and collects its result.
+    pub fn query(&self, sql: &str, params: &[Value]) -> Result<Table, duckdb::Error> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let arrow = stmt.query_arrow(duckdb::params_from_iter(params.iter()))?;
+        let schema = arrow.get_schema();
+        let batches = arrow.collect();
+        Ok(Table { schema, batches })
+    }
+
+    /// Runs a query whose `$name` parameters are bound by name through `lookup`; a parameter the lookup does
+    /// not know is an error naming it.
+    pub fn query_named(
+        &self,
+        sql: &str,
+        lookup: &dyn Fn(&str) -> Option<Value>,
+    ) -> Result<Table, NamedError> {
+        let mut stmt = self.conn.prepare(sql).map_err(NamedError::Engine)?;
+        let mut values = Vec::with_capacity(stmt.parameter_count());
+        for i in 1..=stmt.parameter_count() {
+            let name = stmt.parameter_name(i).map_err(NamedError::Engine)?;
+            values.push(lookup(&name).ok_or(NamedError::Unbound(name))?);
+        }
+        let arrow = stmt
+            .query_arrow(duckdb::params_from_iter(values.iter()))
+            .map_err(NamedError::Engine)?;
+        let schema = arrow.get_schema();
+        let batches = arrow.collect();
+        Ok(Table { schema, batches })
+    }
+
+    /// One value from a query with one row and one column.
+    pub fn scalar<T: duckdb::types::FromSql>(
+        &self,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<T, duckdb::Error> {
+        self.conn
+            .query_row(sql, duckdb::params_from_iter(params.iter()), |r| r.get(0))
+    }
+
+    /// Appends Arrow batches to a table whose columns match them in order and type.
+    pub fn append(
+        &self,
+        table: &str,
+        batches: impl IntoIterator<Item = RecordBatch>,
+    ) -> Result<()> {
+        let context = || format!("cannot append to table {table}");
+        let mut app = self
+            .conn
+            .appender(table)
+            .map_err(Error::engine(context()))?;
+        for b in batches {
+            app.append_record_batch(b)
+                .map_err(Error::engine(context()))?;
+        }
+        app.flush().map_err(Error::engine(context()))
+    }
+
+    /// Appends rows of plain values (small reference tables).
+    pub fn append_rows(&self, table: &str, rows: &[Vec<Value>]) -> Result<()> {
+        let context = || format!("cannot append to table {table}");
+        let mut app = self
+            .conn
+            .appender(table)
+            .map_err(Error::engine(context()))?;
+        for r in rows {
+            app.append_row(duckdb::appender_params_from_iter(r.iter()))
+                .map_err(Error::engine(context()))?;
+        }
+        app.flush().map_err(Error::engine(context()))
+    }
+
+    /// Stops a running query from another thread (Ctrl-C).
+    pub fn interrupt_handle(&self) -> Arc<InterruptHandle> {
+        self.conn.interrupt_handle()
+    }
+
+    /// Closes the door after loading: no file or network access, no extensions, no attaching databases, and
+    /// no way for later SQL to undo it.
+    pub fn sandbox(&self) -> Result<()> {
+        self.batch(
+            "SET enable_external_access = false; SET allow_community_extensions = false; SET lock_configuration = true;",
+            "cannot restrict the database",
+        )
+    }
+}
+
+/// A query with named parameters failed.
+#[derive(Debug)]
+pub enum NamedError {
+    Engine(duckdb::Error),
+    Unbound(String),
+}
+
+impl std::fmt::Display for NamedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NamedError::Engine(e) => write!(f, "{e}"),
+            NamedError::Unbound(n) => {
+                write!(f, "the query uses ${n}, which is not a declared parameter")
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! statlint: validate reported statistical datasets before they are published.
+//!
+//! A dataset is a folder with a manifest ([`manifest`]). Its data files are read into one long table of
+//! observations with provenance ([`load`]) in an embedded DuckDB database ([`db`]), where SQL checks run.
+//! The binary is a thin layer over [`run`].
+
+pub mod check;
+pub mod cli;
+pub mod cmd;
+pub mod db;
+pub mod error;
+pub mod load;
+pub mod manifest;
+pub mod number;
+pub mod period;
+pub mod render;
+pub mod repl;
+pub mod report;
+pub mod units;
+
+pub use cmd::{Io, Outcome};
+pub use error::{Error, Result};
+
+/// Runs one parsed command line.
+pub fn run(cli: cli::Cli, io: &mut Io<'_>) -> Result<Outcome> {
+    match &cli.command {
+        cli::Command::Check(a) => cmd::check::run(a, io),
+        cli::Command::Checks(c) => cmd::checks::run(c, io),
+        cli::Command::Sql(a) => cmd::sql::run(a, io),
+        cli::Command::Load(a) => cmd::load::run(a, io),
+    }
+}
+
+/// `statlint 0.1.0 (DuckDB v1.4.1)`.
+pub fn version() -> String {
+    format!(
+        "{} (DuckDB {})",
+        env!("CARGO_PKG_VERSION"),
+        db::Db::version()
+    )
+}

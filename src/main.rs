@@ -1,0 +1,39 @@
+//! The `statlint` binary: parse arguments, run, map the outcome to an exit code.
+//! 0: ran, nothing at the failure level; 1: findings at the failure level; 2: could not run.
+
+use clap::FromArgMatches;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let matches = statlint::cli::command().get_matches();
+    let cli = match statlint::cli::Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let terminal = std::io::stdin().is_terminal() && stdout.is_terminal();
+    let mut out = stdout.lock();
+    let mut err = stderr.lock();
+    let result = statlint::run(
+        cli,
+        &mut statlint::Io {
+            out: &mut out,
+            err: &mut err,
+            terminal,
+        },
+    );
+    let flushed = out.flush();
+    match result {
+        Ok(statlint::Outcome::Success) => ExitCode::SUCCESS,
+        Ok(statlint::Outcome::Failed) => ExitCode::from(1),
+        Ok(statlint::Outcome::Incomplete) => ExitCode::from(2),
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = flushed;
+            let _ = writeln!(err, "statlint: {}", e.chain());
+            ExitCode::from(2)
+        }
+    }
+}

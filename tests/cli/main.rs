@@ -1,0 +1,40 @@
+//! Integration tests: the `statlint` binary on fixture datasets, with insta snapshots of what a person reads.
+
+mod generated;
+mod help;
+mod load;
+mod repl;
+mod sql;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The built binary.
+pub fn statlint() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_statlint"));
+    c.env("NO_COLOR", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("CI")
+        .current_dir(root());
+    c
+}
+
+/// The repository root; commands run from here so paths in output are relative.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture dataset, relative to the repository root.
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from("tests/fixtures").join(name)
+}
+
+/// Snapshot settings: versions and temporary paths redacted.
+pub fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.add_filter(r"DuckDB v[0-9][0-9A-Za-z.\-]*", "DuckDB [VERSION]");
+    s.add_filter(r"statlint \d+\.\d+\.\d+", "statlint [VERSION]");
+    s.add_filter(r"/tmp/\.tmp[A-Za-z0-9]+", "[TMP]");
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
