@@ -9,13 +9,10 @@ pub fn valid(p: &str) -> bool {
 /// The last month of a period.
 fn last_month(p: &str) -> Option<u32> {
     let (kind, n) = p.split_at_checked(1)?;
-    let n: u32 = if kind == "M" && n.len() == 2 {
-        n.parse().ok()?
-    } else if n.len() == 1 {
-        n.parse().ok()?
-    } else {
+    if !((kind == "M" && n.len() == 2) || n.len() == 1) {
         return None;
-    };
+    }
+    let n: u32 = n.parse().ok()?;
     match (kind, n) {
         ("Q", 1..=4) => Some(n * 3),
         ("H", 1..=2) => Some(n * 6),

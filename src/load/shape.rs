@@ -376,6 +376,14 @@ pub struct FileSink<'a> {
     ambiguous: usize,
 }
 
+/// Where a reject is: the row, the cell's column, and the record's keys when known.
+struct At<'l> {
+    loc: RowLoc<'l>,
+    col: Option<usize>,
+    column: Option<String>,
+    keys: (Option<&'l str>, Option<&'l str>, Option<i32>),
+}
+
 /// A record's key problem.
 struct KeyError {
     reason: &'static str,
@@ -439,10 +447,7 @@ impl<'a> FileSink<'a> {
 
     fn reject(
         &mut self,
-        loc: RowLoc<'_>,
-        col: Option<usize>,
-        column: Option<String>,
-        keys: (Option<&str>, Option<&str>, Option<i32>),
+        at: At<'_>,
         raw: String,
         reason: &'static str,
         message: String,
@@ -451,12 +456,12 @@ impl<'a> FileSink<'a> {
         self.stats.rejected += records as u64;
         self.rejects.push(Reject {
             file: self.file,
-            line: loc.line(),
-            cell: col.and_then(|c| loc.cell(c)),
-            column,
-            area: keys.0.map(String::from),
-            indicator: keys.1.map(String::from),
-            year: keys.2,
+            line: at.loc.line(),
+            cell: at.col.and_then(|c| at.loc.cell(c)),
+            column: at.column,
+            area: at.keys.0.map(String::from),
+            indicator: at.keys.1.map(String::from),
+            year: at.keys.2,
             raw,
             reason,
             message,
@@ -496,10 +501,12 @@ impl<'a> FileSink<'a> {
             if let Some(c) = cells.get(i).filter(|c| !c.is_blank()) {
                 self.stats.values += 1;
                 self.reject(
-                    loc,
-                    Some(i),
-                    Some(column_name(i as u32)),
-                    (None, None, None),
+                    At {
+                        loc,
+                        col: Some(i),
+                        column: Some(column_name(i as u32)),
+                        keys: (None, None, None),
+                    },
                     c.text().into_owned(),
                     "unnamed_column",
                     format!(
@@ -521,10 +528,12 @@ impl<'a> FileSink<'a> {
             Err(e) => {
                 let first = shape.values.first().map(|v| v.idx);
                 self.reject(
-                    loc,
-                    e.col.or(first),
-                    e.column,
-                    (None, None, None),
+                    At {
+                        loc,
+                        col: e.col.or(first),
+                        column: e.column,
+                        keys: (None, None, None),
+                    },
                     e.raw,
                     e.reason,
                     e.message,
@@ -575,10 +584,12 @@ impl<'a> FileSink<'a> {
             };
             if let Some(message) = bad_header {
                 self.reject(
-                    loc,
-                    Some(v.idx),
-                    Some(v.header.clone()),
-                    (None, None, Some(year)),
+                    At {
+                        loc,
+                        col: Some(v.idx),
+                        column: Some(v.header.clone()),
+                        keys: (None, None, Some(year)),
+                    },
                     cell.text().into_owned(),
                     "invalid_code",
                     message,
@@ -802,10 +813,12 @@ impl<'a> FileSink<'a> {
                         self.ambiguous += 1;
                     }
                     self.reject(
-                        loc,
-                        col,
-                        column,
-                        keys,
+                        At {
+                            loc,
+                            col,
+                            column,
+                            keys,
+                        },
                         t.trim().to_string(),
                         e.reason(),
                         e.to_string(),
@@ -837,10 +850,12 @@ impl<'a> FileSink<'a> {
                 }
                 None => {
                     self.reject(
-                        loc,
-                        col,
-                        column,
-                        keys,
+                        At {
+                            loc,
+                            col,
+                            column,
+                            keys,
+                        },
                         text.into_owned(),
                         "unparseable_number",
                         format!("{f} is not a finite number"),
@@ -851,10 +866,12 @@ impl<'a> FileSink<'a> {
             },
             Cell::Bool(b) => {
                 self.reject(
-                    loc,
-                    col,
-                    column,
-                    keys,
+                    At {
+                        loc,
+                        col,
+                        column,
+                        keys,
+                    },
                     text.into_owned(),
                     "unparseable_number",
                     format!(
@@ -867,10 +884,12 @@ impl<'a> FileSink<'a> {
             }
             Cell::Error(e) => {
                 self.reject(
-                    loc,
-                    col,
-                    column,
-                    keys,
+                    At {
+                        loc,
+                        col,
+                        column,
+                        keys,
+                    },
                     e.to_string(),
                     "spreadsheet_error",
                     format!("the cell holds the spreadsheet error {e}"),
@@ -892,10 +911,12 @@ impl<'a> FileSink<'a> {
                 Ok(code) => Some(code),
                 Err(message) => {
                     self.reject(
-                        loc,
-                        col,
-                        column,
-                        keys,
+                        At {
+                            loc,
+                            col,
+                            column,
+                            keys,
+                        },
                         text.into_owned(),
                         "unknown_unit",
                         message,
@@ -913,10 +934,12 @@ impl<'a> FileSink<'a> {
                     declared.as_deref().unwrap_or("not a percentage")
                 );
                 self.reject(
-                    loc,
-                    col,
-                    column,
-                    keys,
+                    At {
+                        loc,
+                        col,
+                        column,
+                        keys,
+                    },
                     text.into_owned(),
                     "unit_mismatch",
                     message,

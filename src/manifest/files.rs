@@ -188,7 +188,7 @@ pub fn column_index(letters: &str) -> Option<u32> {
             .checked_mul(26)?
             .checked_add(c.to_ascii_uppercase() as u32 - 'A' as u32 + 1)?;
     }
-    (n >= 1 && n <= 16_384).then(|| n - 1)
+    (1..=16_384).contains(&n).then(|| n - 1)
 }
 
 /// 0 → `A`, 26 → `AA`.
