@@ -4,6 +4,14 @@
 -- u = 10^-d. Exact for d up to 10 (DECIMAL(38,11)).
 CREATE MACRO half_unit(d) AS CAST(pow(10, -d) AS DECIMAL(38, 10)) * 0.5;
 
+-- A number as text without trailing decimal zeros: 968.40 -> 968.4, 320873.0 -> 320873.
+CREATE MACRO fmt_num(x) AS CASE
+    WHEN x IS NULL THEN NULL
+    WHEN contains(CAST(x AS VARCHAR), '.') AND NOT contains(CAST(x AS VARCHAR), 'e')
+        THEN rtrim(rtrim(CAST(x AS VARCHAR), '0'), '.')
+    ELSE CAST(x AS VARCHAR)
+END;
+
 -- The last day of an observation's period: the date its area must be valid on, and the date the area tree
 -- is taken at.
 CREATE MACRO ref_date(y, p) AS CASE

@@ -143,6 +143,12 @@ fn num_at(a: &ArrayRef, i: usize) -> Option<Num> {
         _ => {
             let text = text_at(a, i)?;
             let value = text.parse().unwrap_or(f64::NAN);
+            // DECIMAL columns print every digit of their scale: 0.3500000000 is 0.35.
+            let text = if text.contains('.') && !text.contains(['e', 'E']) {
+                text.trim_end_matches('0').trim_end_matches('.').to_string()
+            } else {
+                text
+            };
             Some(Num { text, value })
         }
     }

@@ -27,6 +27,8 @@ pub struct Check {
     pub params: BTreeMap<String, toml::Value>,
     /// The query that returns findings.
     pub sql: String,
+    /// The file line the query starts on (DuckDB's `LINE n` in an error is counted from there).
+    pub sql_line: usize,
     /// An optional query that returns one row: `items` evaluated and `not_evaluated`.
     pub counts: Option<String>,
     /// Where the check comes from: `builtin:hierarchy/sum.sql` or a file path.
@@ -36,11 +38,11 @@ pub struct Check {
 
 const PRELUDE: &str = include_str!("../../sql/prelude.sql");
 
-/// Prepares a loaded database for checks: the shared helpers of `sql/prelude.sql`, then the sandbox (no
-/// file or network access, no extensions, settings locked).
-pub fn prepare(db: &crate::db::Db) -> Result<()> {
-    db.batch(PRELUDE, "cannot prepare the checks (sql/prelude.sql)")?;
-    db.sandbox()
+/// Creates the helpers the checks share (`sql/prelude.sql`: the area tree per period, the observations
+/// without later duplicates, macros) in a loaded database. `statlint sql` has them too, so a check's SQL
+/// can be tried by hand.
+pub fn prelude(db: &crate::db::Db) -> Result<()> {
+    db.batch(PRELUDE, "cannot create the check helpers (sql/prelude.sql)")
 }
 
 /// The marker line that starts a check's optional counts query.
@@ -60,6 +62,8 @@ pub fn parse(text: &str, path: &Path, family: &str, builtin: bool) -> Result<Che
         }
         None => (body.to_string(), None),
     };
+    let leading = sql.len() - sql.trim_start().len();
+    let sql_line = text[..h.body_start + leading].matches('\n').count() + 1;
     let sql = sql.trim().trim_end_matches(';').trim().to_string();
     if sql.is_empty() {
         return Err(Error::invalid(
@@ -75,6 +79,7 @@ pub fn parse(text: &str, path: &Path, family: &str, builtin: bool) -> Result<Che
         description: h.description,
         params: h.params.into_iter().collect(),
         sql,
+        sql_line,
         counts,
         path: path.to_path_buf(),
         builtin,

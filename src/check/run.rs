@@ -104,6 +104,23 @@ fn sort_key(f: &Finding) -> (String, u32, String, String, String, i32, String) {
     )
 }
 
+/// Points DuckDB's `LINE n:` (counted within the query) at the line of the check file.
+fn at_file_line(message: &str, check: &Check) -> String {
+    let line = message
+        .split("LINE ")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|n| n.trim().parse::<usize>().ok());
+    match line {
+        Some(n) => format!(
+            "{message}\n(line {n} of the query is {}:{})",
+            check.path.display(),
+            check.sql_line + n - 1
+        ),
+        None => message.to_string(),
+    }
+}
+
 /// Runs one check.
 fn run_one(db: &Db, check: &Check, areas: &HashMap<&str, Vec<&Area>>) -> Outcome {
     let lookup = |name: &str| check.params.get(name).map(header::bind);
@@ -113,7 +130,11 @@ fn run_one(db: &Db, check: &Check, areas: &HashMap<&str, Vec<&Area>>) -> Outcome
     };
     let table = match db.query_named(&check.sql, &lookup) {
         Ok(t) => t,
-        Err(e) => return Outcome::Failed { message: why(e) },
+        Err(e) => {
+            return Outcome::Failed {
+                message: at_file_line(&why(e), check),
+            };
+        }
     };
     let mut findings = match finding::read(&table.schema, &table.batches) {
         Ok(f) => f,

@@ -57,7 +57,7 @@ pub fn library(ds: Option<&Dataset>, opts: &CheckOptions) -> Result<Vec<Check>> 
 pub fn run(args: &CheckArgs, io: &mut Io<'_>) -> Result<Outcome> {
     let session = super::open(&args.data, io)?;
     let checks = library(Some(&session.dataset), &args.checks)?;
-    check::prepare(&session.db)?;
+    session.db.sandbox()?;
     let report = check::run(&session.db, &session.dataset, checks, &mut |_| {});
     crate::report::human::write(&report, &session, args.limit, args.fail_on, io.out)
         .map_err(out)?;

@@ -112,6 +112,7 @@ pub(crate) fn open(args: &DatasetArgs, io: &mut Io<'_>) -> Result<Session> {
             print_file(err, f);
         }
     })?;
+    crate::check::prelude(&db)?;
     if !args.quiet {
         let rejected = if report.rejected > 0 {
             " (see the rejects table)"

@@ -1,5 +1,7 @@
 //! Integration tests: the `statlint` binary on fixture datasets, with insta snapshots of what a person reads.
 
+mod checks;
+mod formulas;
 mod generated;
 mod help;
 mod load;

@@ -23,7 +23,9 @@ own AS (
     JOIN o n ON n.indicator = r.numerator AND n.area = x.area AND n.year = x.year AND n.period IS NOT DISTINCT FROM x.period
     JOIN o d ON d.indicator = r.denominator AND d.area = x.area AND d.year = x.year AND d.period IS NOT DISTINCT FROM x.period
 ),
--- The parent's rate from its children's parts, when every child reported both parts.
+-- The parent's rate from its children's parts, when every child reported both parts and the parent did not
+-- report its own (when it did, its own parts are checked above and hierarchy.sum checks them against the
+-- children).
 kids AS (
     SELECT t.parent, r.indicator, t.year, t.period,
            count(*) AS n_children,
@@ -47,6 +49,7 @@ parent AS (
     JOIN o x ON x.indicator = r.indicator
     JOIN kids k ON k.parent = x.area AND k.indicator = r.indicator AND k.year = x.year AND k.period IS NOT DISTINCT FROM x.period
     WHERE k.n_num = k.n_children AND k.n_den = k.n_children
+      AND NOT EXISTS (SELECT 1 FROM own w WHERE w.area = x.area AND w.indicator = x.indicator AND w.year = x.year AND w.period IS NOT DISTINCT FROM x.period)
 ),
 both_kinds AS (
     SELECT *, half_unit(num_decimals) AS num_rounding, half_unit(den_decimals) AS den_rounding, NULL AS n_children FROM own
@@ -81,13 +84,13 @@ SELECT
     round(tolerance, 6) AS tolerance,
     tolerance_source,
     name || ': ' || rate_text || CASE kind
-        WHEN 'own' THEN ' does not match its parts: ' || CAST(num AS VARCHAR) || ' / ' || CAST(den AS VARCHAR)
-        ELSE ' does not match its ' || n_children || ' children''s parts: ' || CAST(num AS VARCHAR) || ' / ' || CAST(den AS VARCHAR)
-    END || CASE WHEN multiplier <> 1 THEN ' × ' || CAST(multiplier AS VARCHAR) ELSE '' END
-        || ' = ' || CAST(round(expected, greatest(rate_decimals, 0) + 2) AS VARCHAR) AS message,
+        WHEN 'own' THEN ' does not match its parts: ' || fmt_num(num) || ' / ' || fmt_num(den)
+        ELSE ' does not match its ' || n_children || ' children''s parts: ' || fmt_num(num) || ' / ' || fmt_num(den)
+    END || CASE WHEN multiplier <> 1 THEN ' × ' || fmt_num(multiplier) ELSE '' END
+        || ' = ' || fmt_num(round(expected, greatest(rate_decimals, 0) + 2)) AS message,
     CASE
         WHEN expected <> 0 AND abs(CAST(rate AS DOUBLE) * multiplier / expected - 1) < 0.01 AND multiplier <> 1
-            THEN 'the rate looks written as a fraction (× ' || CAST(multiplier AS VARCHAR) || ' missing)'
+            THEN 'the rate looks written as a fraction (× ' || fmt_num(multiplier) || ' missing)'
         WHEN kind = 'children' THEN 'a rate is not the sum or mean of the children''s rates: weight them by the denominator'
     END AS hint,
     file,

@@ -84,33 +84,38 @@ failing AS (
       AND children_nonnegative AND parent_value >= 0
       AND child_sum - parent_value > tol
 ),
--- The children of failing groups, with hints about which child is likely wrong.
+-- The children of failing groups, and what each would explain: a value 1000 times too large or small, a sign
+-- flip, or a one-digit typo.
 failing_kids AS (
-    SELECT k.*, f.imbalance, f.tol,
+    SELECT k.*, f.imbalance, f.tol, f.relation,
         CAST(k.value AS VARCHAR) AS v_text,
         CAST(k.value + f.imbalance AS VARCHAR) AS fixed_text
     FROM failing f
-    JOIN kids k USING (parent, indicator, year, period)
+    JOIN kids k ON k.parent = f.parent AND k.indicator = f.indicator AND k.year = f.year AND k.period IS NOT DISTINCT FROM f.period
+),
+explained AS (
+    SELECT *,
+        CASE
+            WHEN relation = '>=' OR NOT present OR value IS NULL OR value = 0 THEN NULL
+            WHEN abs(imbalance - (value / 1000 - value)) <= greatest(tol, abs(imbalance) * 0.01)
+                THEN child || ' looks 1000 times too large (' || value_text || '): a value in a unit 1000 times smaller, e.g. triệu đồng for tỷ đồng?'
+            WHEN abs(imbalance - (value * 1000 - value)) <= greatest(tol, abs(imbalance) * 0.01)
+                THEN child || ' looks 1000 times too small (' || value_text || '): a value in a unit 1000 times larger?'
+            WHEN value < 0 AND abs(imbalance + 2 * value) <= tol
+                THEN child || ' has the wrong sign (' || value_text || ')'
+        END AS unit_or_sign,
+        relation = '=' AND present AND value IS NOT NULL AND value + imbalance >= 0
+            AND length(v_text) = length(fixed_text)
+            AND length(list_filter(range(1, length(v_text) + 1), lambda i: v_text[i] <> fixed_text[i])) = 1 AS typo
+    FROM failing_kids
 ),
 hints AS (
     SELECT parent, indicator, year, period,
         list(struct_pack(role := 'child', area := child, value := coalesce(value_text, 'not reported'), file := file, line := line, cell := cell) ORDER BY child) AS related,
         list(child ORDER BY child) FILTER (WHERE NOT present) AS missing,
-        arg_min(
-            CASE
-                WHEN value <> 0 AND abs(imbalance - (value / 1000 - value)) <= greatest(tol, abs(imbalance) * 0.01)
-                    THEN child || ' looks 1000 times too large (' || value_text || '): a value in a unit 1000 times smaller, e.g. triệu đồng for tỷ đồng?'
-                WHEN value <> 0 AND abs(imbalance - (value * 1000 - value)) <= greatest(tol, abs(imbalance) * 0.01)
-                    THEN child || ' looks 1000 times too small (' || value_text || '): a value in a unit 1000 times larger?'
-                WHEN value < 0 AND abs(imbalance + 2 * value) <= tol
-                    THEN child || ' has the wrong sign (' || value_text || ')'
-                WHEN value IS NOT NULL AND length(v_text) = length(fixed_text) AND value + imbalance >= 0
-                     AND length(list_filter(range(1, length(v_text) + 1), lambda i: v_text[i] <> fixed_text[i])) = 1
-                    THEN child || ' may have a typo: ' || value_text || ' would balance the sum as ' || CAST(value + imbalance AS VARCHAR)
-            END,
-            child
-        ) FILTER (WHERE present) AS hint
-    FROM failing_kids
+        min(unit_or_sign) AS unit_or_sign,
+        list(child || ' (' || value_text || ' → ' || fmt_num(value + imbalance) || ')' ORDER BY child) FILTER (WHERE typo) AS typos
+    FROM explained
     GROUP BY ALL
 )
 SELECT
@@ -125,26 +130,30 @@ SELECT
     f.tol_source AS tolerance_source,
     CASE f.kind
         WHEN 'partial' THEN f.indicator_name || ': the ' || f.n_present || ' children that reported already sum to '
-            || CAST(f.child_sum AS VARCHAR) || ', more than the parent''s ' || f.parent_text
+            || fmt_num(f.child_sum) || ', more than the parent''s ' || f.parent_text
         ELSE f.indicator_name || ': ' || coalesce(f.parent_text, '0 (not reported)')
             || CASE WHEN f.relation = '>=' THEN ' is less than' ELSE ' differs from' END
-            || ' the sum of its ' || f.n_children || ' children ' || CAST(f.rhs AS VARCHAR)
-            || ' by ' || CAST(f.imbalance AS VARCHAR)
+            || ' the sum of its ' || f.n_children || ' children, ' || fmt_num(f.rhs)
+            || ', by ' || fmt_num(f.imbalance)
     END || CASE WHEN len(h.missing) > 0
             THEN '; not reported: ' || array_to_string(h.missing, ', ') || CASE WHEN f.missing_is_zero AND f.kind = 'rule' THEN ' (counted as 0)' ELSE '' END
             ELSE '' END AS message,
-    coalesce(h.hint,
-        CASE WHEN f.parent_value IS NOT NULL
+    coalesce(h.unit_or_sign,
+        CASE WHEN len(h.typos) = 1 THEN 'a one-digit typo would explain it: ' || h.typos[1]
+             WHEN len(h.typos) > 1 THEN 'a one-digit typo in one child would explain it: ' || array_to_string(h.typos[1:3], ' or ')
+                 || CASE WHEN len(h.typos) > 3 THEN ' or ' || (len(h.typos) - 3) || ' more' ELSE '' END
+                 END,
+        CASE WHEN f.relation = '=' AND f.parent_value IS NOT NULL
                   AND length(CAST(f.parent_value AS VARCHAR)) = length(CAST(f.rhs AS VARCHAR))
                   AND length(list_filter(range(1, length(CAST(f.rhs AS VARCHAR)) + 1),
                         lambda i: CAST(f.parent_value AS VARCHAR)[i] <> CAST(f.rhs AS VARCHAR)[i])) = 1
-             THEN 'the parent value may have a typo: the children sum to ' || CAST(f.rhs AS VARCHAR) END) AS hint,
+             THEN 'the parent value may have a typo: the children sum to ' || fmt_num(f.rhs) END) AS hint,
     f.file,
     f.line,
     f.cell,
     h.related
 FROM failing f
-JOIN hints h USING (parent, indicator, year, period)
+JOIN hints h ON h.parent = f.parent AND h.indicator = f.indicator AND h.year = f.year AND h.period IS NOT DISTINCT FROM f.period
 --! counts
 WITH o AS (SELECT DISTINCT area, indicator, year, period FROM obs WHERE class = 'additive')
 SELECT count(*) AS items,

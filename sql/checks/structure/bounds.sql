@@ -9,8 +9,8 @@ SELECT
     o.value AS observed,
     CASE WHEN o.value < coalesce(i.min, 0) THEN coalesce(i.min, 0) ELSE i.max END AS expected,
     CASE WHEN i.min IS NULL AND o.value < 0 THEN 'a negative value for ' || i.name || ', which is an amount or a count'
-         WHEN o.value < i.min THEN 'below the minimum ' || i.min || ' for ' || i.name
-         ELSE 'above the maximum ' || i.max || ' for ' || i.name END AS message,
+         WHEN o.value < i.min THEN 'below the minimum ' || fmt_num(i.min) || ' for ' || i.name
+         ELSE 'above the maximum ' || fmt_num(i.max) || ' for ' || i.name END AS message,
     CASE WHEN o.value < 0 THEN 'is the minus sign a typo?' END AS hint,
     o.file,
     o.line,

@@ -9,7 +9,7 @@ SELECT
     t.value AS expected,
     o.value - t.value AS difference,
     i.name || ' ' || t.year || ': target ' ||
-        CASE t.direction WHEN 'at_least' THEN 'at least ' WHEN 'at_most' THEN 'at most ' ELSE 'about ' END || CAST(t.value AS VARCHAR) || ' ' || u.name || ', '
+        CASE t.direction WHEN 'at_least' THEN 'at least ' WHEN 'at_most' THEN 'at most ' ELSE 'about ' END || fmt_num(t.value) || ' ' || u.name || ', '
         || CASE
             WHEN o.value IS NULL THEN 'no value reported'
             WHEN (t.direction = 'at_least' AND o.value >= t.value) OR (t.direction = 'at_most' AND o.value <= t.value)
@@ -18,7 +18,7 @@ SELECT
             ELSE 'missed: ' || o.value_text
         END
         || CASE WHEN o.value IS NOT NULL AND t.value <> 0
-                THEN ' (' || CASE WHEN o.value >= t.value THEN '+' ELSE '' END || CAST(round((CAST(o.value AS DOUBLE) / t.value - 1) * 100, 1) AS VARCHAR) || ' %)'
+                THEN ' (' || CASE WHEN o.value >= t.value THEN '+' ELSE '' END || fmt_num(round((CAST(o.value AS DOUBLE) / t.value - 1) * 100, 1)) || ' % against the target)'
                 ELSE '' END AS message,
     t.note AS hint,
     o.file,

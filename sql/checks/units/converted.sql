@@ -6,7 +6,7 @@ SELECT
     o.indicator,
     min(o.year) AS year,
     count(*) || ' value' || CASE WHEN count(*) > 1 THEN 's' ELSE '' END || ' of ' || any_value(i.name) || ' converted from '
-        || any_value(du.name) || ' to ' || any_value(cu.name) || ' (× ' || CAST(any_value(du.factor) / any_value(cu.factor) AS VARCHAR) || ')' AS message,
+        || any_value(du.name) || ' to ' || any_value(cu.name) || ' (× ' || fmt_num(CAST(any_value(du.factor) / any_value(cu.factor) AS DECIMAL(38, 12))) || ')' AS message,
     o.file,
     min(o.line) AS line,
     min(o.cell) AS cell

@@ -22,8 +22,8 @@ SELECT
     p.v AS previous,
     i.name || ': ' || o.value_text || ' % looks like a fraction: '
         || CASE WHEN p.v IS NOT NULL THEN 'the previous year was ' || p.value_text || ' %'
-                ELSE 'the median of ' || g.n || ' peers is ' || CAST(round(g.med, 2) AS VARCHAR) || ' %' END AS message,
-    'did you mean ' || CAST(round(o.v * 100, 6) AS VARCHAR) || ' %?' AS hint,
+                ELSE 'the median of ' || g.n || ' peers is ' || fmt_num(round(g.med, 2)) || ' %' END AS message,
+    'did you mean ' || fmt_num(round(o.v * 100, 6)) || ' %?' AS hint,
     o.file,
     o.line,
     o.cell,

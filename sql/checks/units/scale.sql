@@ -47,7 +47,7 @@ SELECT
                   || ' the previous year''s ' || f.prev_text
                   || CASE WHEN k_peer = k_prev AND abs(lr_peer - 3 * k_peer) < 0.5 THEN ' and of its ' || n_peers || ' peers'' median' ELSE '' END
              ELSE CASE WHEN k_peer > 0 THEN CAST(CAST(pow(1000, k_peer) AS BIGINT) AS VARCHAR) || ' times' ELSE '1/' || CAST(CAST(pow(1000, -k_peer) AS BIGINT) AS VARCHAR) || ' of' END
-                  || ' the median of its ' || n_peers || ' peers (' || CAST(round(f.peer_median, 2) AS VARCHAR) || ')'
+                  || ' the median of its ' || n_peers || ' peers (' || fmt_num(round(f.peer_median, 2)) || ')'
         END AS message,
     'is it in ' || CASE WHEN coalesce(CASE WHEN k_prev <> 0 AND abs(lr_prev - 3 * k_prev) < $log_tolerance THEN k_prev END, k_peer) > 0
                         THEN 'a unit 1000 times smaller' ELSE 'a unit 1000 times larger' END

@@ -34,9 +34,9 @@ SELECT
     prev AS previous,
     round(delta, 2) AS difference,
     name || ': ' || prev_text || ' → ' || value_text || ', a change of '
-        || CASE WHEN delta >= 0 THEN '+' ELSE '' END || CAST(round(delta, 1) AS VARCHAR)
+        || CASE WHEN delta >= 0 THEN '+' ELSE '' END || fmt_num(round(delta, 1))
         || CASE WHEN is_rate THEN ' percentage points' ELSE ' %' END
-        || ', outside ' || CAST(lo AS VARCHAR) || ' … ' || CAST(hi AS VARCHAR) || CASE WHEN is_rate THEN ' pp' ELSE ' %' END AS message,
+        || ', outside ' || fmt_num(lo) || ' … ' || fmt_num(hi) || CASE WHEN is_rate THEN ' pp' ELSE ' %' END AS message,
     CASE WHEN NOT is_rate AND delta > 400 AND abs(log10(CAST(value AS DOUBLE) / CAST(prev AS DOUBLE)) - 3) < 0.15 THEN 'a factor of 1000: a unit error?'
          WHEN NOT is_rate AND delta < -99 THEN 'a factor of 1/1000 or less: a unit error?'
          ELSE 'confirm the value with the reporting unit; real jumps happen' END AS hint,

@@ -38,7 +38,7 @@ SELECT
     round(tolerance, 4) AS tolerance,
     CASE WHEN tolerance = $abs_tolerance THEN 'absolute' ELSE 'rounding' END AS tolerance_source,
     name || ': the published ' || value_text || ' % does not match the level series, '
-        || prev_text || ' → ' || now_text || ' = ' || CASE WHEN computed >= 0 THEN '+' ELSE '' END || CAST(round(computed, 2) AS VARCHAR) || ' %' AS message,
+        || prev_text || ' → ' || now_text || ' = ' || CASE WHEN computed >= 0 THEN '+' ELSE '' END || fmt_num(round(computed, 2)) || ' %' AS message,
     CASE WHEN abs(CAST(published AS DOUBLE) - (computed + 100)) <= tolerance THEN 'the rate looks published as an index (previous year = 100)'
          ELSE 'correct the growth rate or the level it is computed from' END AS hint,
     file,

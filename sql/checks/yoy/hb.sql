@@ -1,6 +1,6 @@
 --! id = "yoy.hb"
 --! severity = "warning"
---! description = "Hidiroglou–Berthelot outliers: an area whose year-on-year ratio stands out from the other areas of its level, weighted by size"
+--! description = "Hidiroglou–Berthelot outliers: an area whose year-on-year ratio of an additive indicator stands out from the other areas of its level, weighted by size"
 --! [params]
 --! U = 0.5
 --! A = 0.05
@@ -11,7 +11,7 @@ WITH o AS (
     SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x, o.value_text, o.file, o.line, o.cell, a.level
     FROM obs o
     JOIN (SELECT DISTINCT code, level FROM areas) a ON a.code = o.area
-    WHERE o.value > 0 AND o.class IN ('additive', 'per_capita', 'ratio')
+    WHERE o.value > 0 AND o.class = 'additive'
 ),
 pairs AS (
     SELECT c.*, p.x AS x_prev, p.value_text AS prev_text, p.file AS prev_file, p.line AS prev_line, p.cell AS prev_cell,
@@ -52,11 +52,12 @@ SELECT
     b.period,
     b.x AS observed,
     b.x_prev AS previous,
-    round(b.r, 4) AS expected,
-    i.name || ': ' || b.prev_text || ' → ' || b.value_text || ' (× ' || CAST(round(b.r, 3) AS VARCHAR) || ') against a median ratio of '
-        || CAST(round(b.r_m, 3) AS VARCHAR) || ' across the ' || b.n || ' ' || b.level || ' units'
+    -- What the value would be had it grown like the median area.
+    round(b.x_prev * b.r_m, 4) AS expected,
+    i.name || ': ' || b.prev_text || ' → ' || b.value_text || ' (× ' || fmt_num(round(b.r, 3)) || ') against a median ratio of '
+        || fmt_num(round(b.r_m, 3)) || ' across the ' || b.n || ' ' || b.level || ' units'
         || CASE WHEN $pool = 'years' THEN ' of all years' ELSE '' END
-        || '; HB score ' || CAST(round(b.e, 2) AS VARCHAR) || ' outside ' || CAST(round(b.lo, 2) AS VARCHAR) || ' … ' || CAST(round(b.hi, 2) AS VARCHAR)
+        || '; HB score ' || fmt_num(round(b.e, 2)) || ' outside ' || fmt_num(round(b.lo, 2)) || ' … ' || fmt_num(round(b.hi, 2))
         || CASE WHEN b.n < 15 THEN ' (a group of ' || b.n || ' is small: the bounds are rough)' ELSE '' END AS message,
     CASE WHEN b.n < 15 AND $pool <> 'years' THEN 'with few units, pool the years: --param yoy.hb.pool=years' ELSE 'confirm the change with the reporting unit' END AS hint,
     b.file,
@@ -67,5 +68,5 @@ FROM bounds b
 JOIN indicators i ON i.code = b.indicator
 WHERE b.e < b.lo OR b.e > b.hi
 --! counts
-WITH o AS (SELECT o.area, o.indicator, o.year, o.period FROM obs o WHERE o.value > 0 AND o.class IN ('additive', 'per_capita', 'ratio'))
+WITH o AS (SELECT o.area, o.indicator, o.year, o.period FROM obs o WHERE o.value > 0 AND o.class = 'additive')
 SELECT count(*) AS items FROM o c JOIN o p ON p.area = c.area AND p.indicator = c.indicator AND p.year = c.year - 1 AND p.period IS NOT DISTINCT FROM c.period
