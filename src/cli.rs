@@ -101,8 +101,26 @@ pub struct CheckOptions {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    #[command(flatten)]
-    pub data: DatasetArgs,
+    /// Dataset folders, their statlint.toml, or files inside datasets (each stands for its dataset, as
+    /// pre-commit passes them). With --changed-since: where to look for datasets (default: here).
+    #[arg(value_name = "DATASET")]
+    pub datasets: Vec<PathBuf>,
+
+    /// Check only the datasets with files changed since this git revision (committed or not).
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+
+    /// Keep the loaded data in this DuckDB database file (one dataset only).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+
+    /// Do not print what was loaded from each file.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// DuckDB memory limit, e.g. 2GB.
+    #[arg(long, value_name = "SIZE")]
+    pub memory_limit: Option<String>,
 
     #[command(flatten)]
     pub checks: CheckOptions,
@@ -111,9 +129,29 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
 
-    /// Findings shown per check in the report (the counts stay exact); 0 shows all.
+    /// Findings shown per check in the human and Markdown reports (the counts stay exact); 0 shows all.
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub limit: usize,
+
+    /// Report format on stdout (or --output); github when GITHUB_ACTIONS is set, else human.
+    #[arg(short, long, value_enum)]
+    pub format: Option<crate::report::Format>,
+
+    /// Write the report to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also write a report in another format to a file, e.g. --report junit=junit.xml; repeatable.
+    #[arg(long = "report", value_name = "FORMAT=FILE")]
+    pub reports: Vec<String>,
+
+    /// An earlier JSON report: mark each finding new or unchanged, and list the fixed ones.
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
+
+    /// With --baseline: only new findings count for --fail-on.
+    #[arg(long, requires = "baseline")]
+    pub new_only: bool,
 }
 
 #[derive(Debug, Subcommand)]

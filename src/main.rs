@@ -14,6 +14,9 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let terminal = std::io::stdin().is_terminal() && stdout.is_terminal();
+    let color = stdout.is_terminal()
+        && std::env::var_os("NO_COLOR").is_none()
+        && std::env::var_os("CI").is_none();
     let mut out = stdout.lock();
     let mut err = stderr.lock();
     let result = statlint::run(
@@ -22,6 +25,7 @@ fn main() -> ExitCode {
             out: &mut out,
             err: &mut err,
             terminal,
+            color,
         },
     );
     let flushed = out.flush();

@@ -1,11 +1,15 @@
-//! `statlint check`: load, run the check library, report, and exit by the worst finding.
+//! `statlint check`: find the datasets to check, load each, run the check library, write the reports, and
+//! exit by the worst finding.
 
 use super::{Io, Outcome, note, out};
 use crate::check::{self, Check, Selection};
-use crate::cli::{CheckArgs, CheckOptions, FailOn};
-use crate::error::Result;
-use crate::manifest::Dataset;
-use std::path::PathBuf;
+use crate::cli::{CheckArgs, CheckOptions};
+use crate::error::{Error, Result};
+use crate::manifest::{Dataset, MANIFEST};
+use crate::report::{self, DatasetRun, Format, Run};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The checks for a run: built-in, the manifest's folders, the command line's folders; then the manifest's
 /// selection and overrides, then the command line's.
@@ -19,49 +23,292 @@ pub fn library(ds: Option<&Dataset>, opts: &CheckOptions) -> Result<Vec<Check>> 
     for d in &opts.check_dirs {
         checks.extend(check::load_dir(d)?);
     }
-    let mut sel = Selection::default();
-    let mut origin = PathBuf::from("command line");
     if let Some(ds) = ds {
-        origin = ds.manifest_path.clone();
-        sel.select = ds.checks.select.clone();
-        sel.exclude = ds.checks.exclude.clone();
-        sel.severity = ds
-            .checks
-            .severity
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let mut sel = Selection {
+            select: ds.checks.select.clone(),
+            exclude: ds.checks.exclude.clone(),
+            severity: ds
+                .checks
+                .severity
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            params: vec![],
+        };
         for (id, table) in &ds.checks.params {
             for (name, value) in table {
                 sel.params.push((id.clone(), name.clone(), value.clone()));
             }
         }
-        // The manifest's selection is checked against the library first, with the manifest as the place.
-        checks = check::select(checks, &sel, &origin)?;
-        sel = Selection::default();
-        origin = PathBuf::from("command line");
+        checks = check::select(checks, &sel, &ds.manifest_path)?;
     }
-    if !opts.select.is_empty() {
-        sel.select = opts.select.clone();
-    }
-    sel.exclude = opts.exclude.clone();
+    let mut sel = Selection {
+        select: opts.select.clone(),
+        exclude: opts.exclude.clone(),
+        ..Default::default()
+    };
     for s in &opts.severity {
         sel.severity.push(check::parse_severity(s)?);
     }
     for p in &opts.param {
         sel.params.push(check::parse_param(p)?);
     }
-    check::select(checks, &sel, &origin)
+    check::select(checks, &sel, Path::new("command line"))
 }
 
-pub fn run(args: &CheckArgs, io: &mut Io<'_>) -> Result<Outcome> {
-    let session = super::open(&args.data, io)?;
+/// The dataset folder an argument stands for: a folder with a manifest, a manifest, or a file inside a
+/// dataset (the nearest folder above it with a manifest).
+fn dataset_of(arg: &Path) -> Result<PathBuf> {
+    if arg.is_dir() {
+        return Ok(arg.to_path_buf());
+    }
+    if !arg.exists() {
+        return Err(Error::Usage(format!(
+            "{}: no such dataset folder or file",
+            arg.display()
+        )));
+    }
+    if arg.file_name().is_some_and(|n| n == MANIFEST) {
+        return Ok(arg
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from(".")));
+    }
+    let mut dir = arg.parent();
+    while let Some(d) = dir {
+        let d = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        if d.join(MANIFEST).is_file() {
+            return Ok(d.to_path_buf());
+        }
+        dir = if d == Path::new(".") {
+            None
+        } else {
+            d.parent()
+        };
+    }
+    Err(Error::Usage(format!(
+        "{}: not inside a dataset (no {MANIFEST} in its folder or above)",
+        arg.display()
+    )))
+}
+
+/// Every dataset folder under `root` (not descending into hidden folders or `target`).
+fn find_datasets(root: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    if root.join(MANIFEST).is_file() {
+        out.push(root.to_path_buf());
+    }
+    let entries = std::fs::read_dir(root).map_err(|source| Error::Read {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for d in dirs {
+        let name = d
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if !name.starts_with('.') && name != "target" {
+            find_datasets(&d, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn git(args: &[&str]) -> Result<Vec<u8>> {
+    let o = Command::new("git")
+        .args(args)
+        .output()
+        .map_err(|e| Error::Usage(format!("cannot run git: {e}")))?;
+    if !o.status.success() {
+        return Err(Error::Usage(format!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&o.stderr).trim()
+        )));
+    }
+    Ok(o.stdout)
+}
+
+/// Files changed since `rev` (committed, staged, unstaged or new), as absolute paths.
+fn changed_files(rev: &str) -> Result<Vec<PathBuf>> {
+    let top =
+        PathBuf::from(String::from_utf8_lossy(&git(&["rev-parse", "--show-toplevel"])?).trim());
+    let mut files = Vec::new();
+    for out in [
+        git(&["diff", "--name-only", "-z", rev, "--"])?,
+        git(&["ls-files", "--others", "--exclude-standard", "-z"])?,
+    ] {
+        for name in out.split(|b| *b == 0).filter(|n| !n.is_empty()) {
+            files.push(top.join(String::from_utf8_lossy(name).as_ref()));
+        }
+    }
+    Ok(files)
+}
+
+/// The datasets a run checks, with a note on how they were chosen.
+fn datasets(args: &CheckArgs, io: &mut Io<'_>) -> Result<Vec<PathBuf>> {
+    let Some(rev) = &args.changed_since else {
+        if args.datasets.is_empty() {
+            return Err(Error::Usage(
+                "give a dataset folder to check (or --changed-since REV)".into(),
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for a in &args.datasets {
+            let d = dataset_of(a)?;
+            let key = d.canonicalize().unwrap_or_else(|_| d.clone());
+            if seen.insert(key) {
+                out.push(d);
+            }
+        }
+        return Ok(out);
+    };
+    let roots = if args.datasets.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.datasets.clone()
+    };
+    let mut all = Vec::new();
+    for r in &roots {
+        find_datasets(r, &mut all)?;
+    }
+    let changed = changed_files(rev)?;
+    let mut picked = Vec::new();
+    for d in all {
+        let abs = d.canonicalize().map_err(|source| Error::Read {
+            path: d.clone(),
+            source,
+        })?;
+        let n = changed.iter().filter(|f| f.starts_with(&abs)).count();
+        if n > 0 {
+            note(
+                io,
+                &format!(
+                    "{}: {n} file{} changed since {rev}: checking it",
+                    d.display(),
+                    if n == 1 { "" } else { "s" }
+                ),
+            );
+            picked.push(d);
+        } else {
+            note(io, &format!("{}: unchanged since {rev}", d.display()));
+        }
+    }
+    if picked.is_empty() {
+        note(io, &format!("no dataset changed since {rev}"));
+    }
+    Ok(picked)
+}
+
+/// BLAKE3 over the manifest and the hashes of the data files: changes when any input changes.
+fn fingerprint(manifest: &Path, files: &[crate::load::FileStats]) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(&std::fs::read(manifest).unwrap_or_default());
+    for f in files {
+        h.update(f.file.as_bytes());
+        h.update(f.blake3.as_bytes());
+    }
+    h.finalize().to_hex()[..32].to_string()
+}
+
+fn check_one(root: &Path, args: &CheckArgs, io: &mut Io<'_>) -> Result<DatasetRun> {
+    let session = super::open_dataset(
+        root,
+        args.db.as_deref(),
+        args.quiet,
+        args.memory_limit.clone(),
+        io,
+    )?;
     let checks = library(Some(&session.dataset), &args.checks)?;
     session.db.sandbox()?;
     let report = check::run(&session.db, &session.dataset, checks, &mut |_| {});
-    crate::report::human::write(&report, &session, args.limit, args.fail_on, io.out)
-        .map_err(out)?;
-    let broken = report.broken();
+    Ok(DatasetRun {
+        name: session.dataset.name.clone(),
+        root: root.to_path_buf(),
+        manifest: session.dataset.manifest_path.clone(),
+        fingerprint: fingerprint(&session.dataset.manifest_path, &session.report.files),
+        files: session.report.files.clone(),
+        observations: session.report.observations,
+        rejected: session.report.rejected,
+        report,
+        status: None,
+        fixed: vec![],
+    })
+}
+
+fn write_to(path: &Path, run: &Run, format: Format) -> Result<()> {
+    let mut f = std::fs::File::create(path).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    report::write(run, format, &mut f, false).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+pub fn run(args: &CheckArgs, io: &mut Io<'_>) -> Result<Outcome> {
+    let extra: Vec<(Format, PathBuf)> = args
+        .reports
+        .iter()
+        .map(|r| {
+            let (f, path) = r.split_once('=').ok_or_else(|| Error::Usage(format!("--report '{r}': expected FORMAT=FILE")))?;
+            let format = <Format as clap::ValueEnum>::from_str(f, true)
+                .map_err(|_| Error::Usage(format!("--report '{r}': unknown format '{f}' (human, json, junit, github, markdown, sarif, csv)")))?;
+            Ok((format, PathBuf::from(path)))
+        })
+        .collect::<Result<_>>()?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(report::baseline::Baseline::read)
+        .transpose()?;
+    let roots = datasets(args, io)?;
+    if args.db.is_some() && roots.len() > 1 {
+        return Err(Error::Usage(
+            "--db keeps one dataset; give one dataset".into(),
+        ));
+    }
+    let mut run = Run {
+        datasets: Vec::new(),
+        fail_on: args.fail_on,
+        new_only: args.new_only,
+        limit: args.limit,
+    };
+    for root in &roots {
+        let mut d = check_one(root, args, io)?;
+        if let Some(b) = &baseline {
+            b.apply(&mut d);
+        }
+        run.datasets.push(d);
+    }
+    let format = args.format.unwrap_or(
+        if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+            Format::Github
+        } else {
+            Format::Human
+        },
+    );
+    match &args.output {
+        Some(path) => write_to(path, &run, format)?,
+        None => {
+            report::write(&run, format, io.out, io.color && format == Format::Human).map_err(out)?
+        }
+    }
+    for (f, path) in &extra {
+        write_to(path, &run, *f)?;
+    }
+    let broken: usize = run.datasets.iter().map(|d| d.report.broken()).sum();
     if broken > 0 {
         note(
             io,
@@ -70,32 +317,10 @@ pub fn run(args: &CheckArgs, io: &mut Io<'_>) -> Result<Outcome> {
                 if broken == 1 { "" } else { "s" }
             ),
         );
-        return Ok(Outcome::Incomplete);
     }
-    Ok(if fails(&report, args.fail_on) {
-        Outcome::Failed
-    } else {
-        Outcome::Success
+    Ok(match run.exit_code() {
+        0 => Outcome::Success,
+        1 => Outcome::Failed,
+        _ => Outcome::Incomplete,
     })
-}
-
-/// Whether any finding reaches the failure level.
-pub fn fails(report: &check::Report, fail_on: FailOn) -> bool {
-    let (e, w, _) = report.counts();
-    match fail_on {
-        FailOn::Error => e > 0,
-        FailOn::Warning => e + w > 0,
-        FailOn::Never => false,
-    }
-}
-
-/// The exit code a report gives.
-pub fn exit_code(report: &check::Report, fail_on: FailOn) -> u8 {
-    if report.broken() > 0 {
-        2
-    } else if fails(report, fail_on) {
-        1
-    } else {
-        0
-    }
 }

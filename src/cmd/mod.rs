@@ -18,6 +18,8 @@ pub struct Io<'a> {
     pub err: &'a mut dyn Write,
     /// Whether stdin and stdout are a terminal (the interactive prompt needs both).
     pub terminal: bool,
+    /// Whether `out` may be coloured: a terminal, `NO_COLOR` and `CI` unset.
+    pub color: bool,
 }
 
 /// How a command ended when it could run.
@@ -71,10 +73,27 @@ pub struct Session {
 
 /// Reads the manifest and loads the dataset, printing per-file counts unless `quiet`.
 pub(crate) fn open(args: &DatasetArgs, io: &mut Io<'_>) -> Result<Session> {
-    let dataset = Dataset::open(&args.dataset)?;
-    if let Some(path) = &args.db {
+    open_dataset(
+        &args.dataset,
+        args.db.as_deref(),
+        args.quiet,
+        args.memory_limit.clone(),
+        io,
+    )
+}
+
+/// Loads one dataset (into the database file `db` when given, replacing it).
+pub(crate) fn open_dataset(
+    dataset: &std::path::Path,
+    db: Option<&std::path::Path>,
+    quiet: bool,
+    memory_limit: Option<String>,
+    io: &mut Io<'_>,
+) -> Result<Session> {
+    let dataset = Dataset::open(dataset)?;
+    if let Some(path) = db {
         for p in [
-            path.clone(),
+            path.to_path_buf(),
             path.with_extension(format!(
                 "{}.wal",
                 path.extension().map_or("".into(), |e| e.to_string_lossy())
@@ -89,13 +108,13 @@ pub(crate) fn open(args: &DatasetArgs, io: &mut Io<'_>) -> Result<Session> {
         }
     }
     let db = Db::open(
-        args.db.as_deref(),
+        db,
         &db::Options {
-            memory_limit: args.memory_limit.clone(),
+            memory_limit,
             threads: None,
         },
     )?;
-    if !args.quiet {
+    if !quiet {
         note(
             io,
             &format!(
@@ -105,7 +124,6 @@ pub(crate) fn open(args: &DatasetArgs, io: &mut Io<'_>) -> Result<Session> {
             ),
         );
     }
-    let quiet = args.quiet;
     let err = &mut *io.err;
     let report = crate::load::load(&db, &dataset, &mut |f| {
         if !quiet {
@@ -113,7 +131,7 @@ pub(crate) fn open(args: &DatasetArgs, io: &mut Io<'_>) -> Result<Session> {
         }
     })?;
     crate::check::prelude(&db)?;
-    if !args.quiet {
+    if !quiet {
         let rejected = if report.rejected > 0 {
             " (see the rejects table)"
         } else {

@@ -1,15 +1,37 @@
 //! The report a statistician reads: findings grouped by severity and check, each with its place, area,
 //! indicator, year, what was found and expected, the tolerance and a hint; one summary line at the end.
 
-use super::{file_path, where_};
-use crate::check::{CheckResult, Finding, Report, RunOutcome, Severity};
-use crate::cli::FailOn;
-use crate::cmd::Session;
+use super::{DatasetRun, Run, Status};
+use crate::check::{CheckResult, Finding, RunOutcome, Severity};
 use crate::render::escape_controls;
 use std::io::{self, Write};
 
 /// Related values shown under a finding before "and N more".
 const RELATED_SHOWN: usize = 4;
+
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn severity(&self, s: Severity, text: &str) -> String {
+        self.paint(
+            match s {
+                Severity::Error => "1;31",
+                Severity::Warning => "1;33",
+                Severity::Info => "1;36",
+            },
+            text,
+        )
+    }
+}
 
 fn heading(s: Severity) -> &'static str {
     match s {
@@ -19,7 +41,7 @@ fn heading(s: Severity) -> &'static str {
     }
 }
 
-fn subject(f: &Finding) -> String {
+pub(crate) fn subject(f: &Finding) -> String {
     let mut parts = Vec::new();
     if let Some(a) = &f.area {
         parts.push(match &f.area_name {
@@ -38,7 +60,7 @@ fn subject(f: &Finding) -> String {
     parts.join(" · ")
 }
 
-fn numbers(f: &Finding) -> Option<String> {
+pub(crate) fn numbers(f: &Finding) -> Option<String> {
     let mut parts = Vec::new();
     if let Some(p) = &f.previous {
         parts.push(format!("previous {}", p.text));
@@ -61,17 +83,21 @@ fn numbers(f: &Finding) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
-fn write_finding(out: &mut dyn Write, session: &Session, f: &Finding) -> io::Result<()> {
+fn write_finding(
+    out: &mut dyn Write,
+    d: &DatasetRun,
+    f: &Finding,
+    status: Option<Status>,
+) -> io::Result<()> {
     let subject = subject(f);
+    let tag = match status {
+        Some(Status::New) => " [new]",
+        _ => "",
+    };
     if subject.is_empty() {
-        writeln!(out, "  {}", where_(session, f))?;
+        writeln!(out, "  {}{tag}", d.place(f))?;
     } else {
-        writeln!(
-            out,
-            "  {} · {}",
-            where_(session, f),
-            escape_controls(&subject)
-        )?;
+        writeln!(out, "  {} · {}{tag}", d.place(f), escape_controls(&subject))?;
     }
     writeln!(out, "    {}", escape_controls(&f.message))?;
     if let Some(n) = numbers(f) {
@@ -92,9 +118,9 @@ fn write_finding(out: &mut dyn Write, session: &Session, f: &Finding) -> io::Res
             .map(|v| format!(" {}", escape_controls(v)))
             .unwrap_or_default();
         let place = match (r.line, &r.cell) {
-            (Some(l), _) => format!("{}:{l}", file_path(session, &r.file)),
-            (None, Some(c)) => format!("{} ({c})", file_path(session, &r.file)),
-            (None, None) => file_path(session, &r.file),
+            (Some(l), _) => format!("{}:{l}", d.path(&r.file)),
+            (None, Some(c)) => format!("{} ({c})", d.path(&r.file)),
+            (None, None) => d.path(&r.file),
         };
         writeln!(out, "    {what}{value} at {place}")?;
     }
@@ -110,7 +136,8 @@ fn write_finding(out: &mut dyn Write, session: &Session, f: &Finding) -> io::Res
 
 fn write_check(
     out: &mut dyn Write,
-    session: &Session,
+    d: &DatasetRun,
+    ci: usize,
     r: &CheckResult,
     limit: usize,
 ) -> io::Result<()> {
@@ -122,8 +149,8 @@ fn write_check(
         if n == 1 { "" } else { "s" }
     )?;
     let shown = if limit == 0 { n } else { n.min(limit) };
-    for f in &r.findings()[..shown] {
-        write_finding(out, session, f)?;
+    for (fi, f) in r.findings()[..shown].iter().enumerate() {
+        write_finding(out, d, f, d.status(ci, fi))?;
     }
     if shown < n {
         writeln!(out, "  … {} more (--limit 0 shows all)", n - shown)?;
@@ -131,44 +158,40 @@ fn write_check(
     writeln!(out)
 }
 
-/// Writes the report.
-pub fn write(
-    report: &Report,
-    session: &Session,
-    limit: usize,
-    fail_on: FailOn,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let (e, w, i) = report.counts();
+fn write_dataset(out: &mut dyn Write, run: &Run, d: &DatasetRun, style: &Style) -> io::Result<()> {
     writeln!(
         out,
-        "statlint check {}: {} checks on {} observations from {} files\n",
-        report.dataset,
-        report.results.len(),
-        session.report.observations,
-        session.report.files.len()
+        "statlint check {}: {} checks on {} observations from {} file{}\n",
+        d.name,
+        d.report.results.len(),
+        d.observations,
+        d.files.len(),
+        if d.files.len() == 1 { "" } else { "s" }
     )?;
     for sev in [Severity::Error, Severity::Warning, Severity::Info] {
-        let with: Vec<&CheckResult> = report
+        let with: Vec<(usize, &CheckResult)> = d
+            .report
             .results
             .iter()
-            .filter(|r| r.check.severity == sev && !r.findings().is_empty())
+            .enumerate()
+            .filter(|(_, r)| r.check.severity == sev && !r.findings().is_empty())
             .collect();
         if with.is_empty() {
             continue;
         }
-        writeln!(out, "{}\n", heading(sev))?;
-        for r in with {
-            write_check(out, session, r, limit)?;
+        writeln!(out, "{}\n", style.severity(sev, heading(sev)))?;
+        for (ci, r) in with {
+            write_check(out, d, ci, r, run.limit)?;
         }
     }
-    let broken: Vec<&CheckResult> = report
+    let broken: Vec<&CheckResult> = d
+        .report
         .results
         .iter()
         .filter(|r| r.failed_to_run())
         .collect();
     if !broken.is_empty() {
-        writeln!(out, "COULD NOT RUN\n")?;
+        writeln!(out, "{}\n", style.paint("1;31", "COULD NOT RUN"))?;
         for r in &broken {
             if let RunOutcome::Failed { message } = &r.outcome {
                 writeln!(
@@ -181,17 +204,42 @@ pub fn write(
             }
         }
     }
-    let failed_checks = report
-        .results
-        .iter()
-        .filter(|r| !r.findings().is_empty())
-        .count();
-    let passed = report.results.len() - failed_checks - broken.len();
-    let code = crate::cmd::check::exit_code(report, fail_on);
+    if !d.fixed.is_empty() {
+        writeln!(out, "FIXED SINCE THE BASELINE\n")?;
+        for f in &d.fixed {
+            writeln!(out, "  {}: {}", f.check, escape_controls(&f.message))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Writes the report of every dataset, then one summary line.
+pub fn write(run: &Run, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let style = Style { color };
+    for d in &run.datasets {
+        write_dataset(out, run, d, &style)?;
+    }
+    let s = run.summary();
+    let datasets = if s.datasets == 1 {
+        String::new()
+    } else {
+        format!("DATASETS={} ", s.datasets)
+    };
+    let baseline = match (s.new, s.fixed) {
+        (Some(n), Some(f)) => format!(" NEW={n} FIXED={f}"),
+        _ => String::new(),
+    };
     writeln!(
         out,
-        "Done. CHECKS={} PASS={passed} FAIL={failed_checks} BROKEN={} ERRORS={e} WARNINGS={w} INFO={i} EXIT={code}",
-        report.results.len(),
-        broken.len()
+        "Done. {datasets}CHECKS={} PASS={} FAIL={} BROKEN={} ERRORS={} WARNINGS={} INFO={}{baseline} EXIT={}",
+        s.checks,
+        s.passed,
+        s.failed,
+        s.broken,
+        s.errors,
+        s.warnings,
+        s.info,
+        run.exit_code()
     )
 }

@@ -58,6 +58,23 @@ fn budget_xlsx(path: &Path) -> Result<(), XlsxError> {
     wb.save(path)
 }
 
+/// A district's submission for the report fixture: one row per indicator, one column per year, and a
+/// number with its unit typed into the cell.
+fn district_xlsx(path: &Path) -> Result<(), XlsxError> {
+    let mut wb = workbook();
+    let ws = wb.add_worksheet().set_name("Số liệu")?;
+    for (c, h) in ["indicator", "2021", "2022"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h)?;
+    }
+    ws.write_string(1, 0, "budget_revenue")?;
+    ws.write_number(1, 1, 100.0)?;
+    ws.write_number(1, 2, 105.0)?;
+    ws.write_string(2, 0, "population")?;
+    ws.write_number(2, 1, 60000.0)?;
+    ws.write_string(2, 2, "60.500 người")?;
+    wb.save(path)
+}
+
 fn parquet(dir: &Path) -> duckdb::Result<()> {
     let conn = duckdb::Connection::open_in_memory()?;
     let target = |name: &str| dir.join(name).display().to_string().replace('\'', "''");
@@ -82,7 +99,10 @@ fn parquet(dir: &Path) -> duckdb::Result<()> {
 fn generate(root: &Path) {
     std::fs::create_dir_all(root.join("load/xlsx")).unwrap();
     std::fs::create_dir_all(root.join("load/parquet")).unwrap();
+    std::fs::create_dir_all(root.join("report/submission")).unwrap();
     budget_xlsx(&root.join("load/xlsx/budget.xlsx")).expect("write the spreadsheet fixture");
+    district_xlsx(&root.join("report/submission/huyen-095.xlsx"))
+        .expect("write the district spreadsheet");
     parquet(&root.join("load/parquet")).expect("write the Parquet fixtures");
 }
 

@@ -6,6 +6,8 @@ mod generated;
 mod help;
 mod load;
 mod repl;
+mod reports;
+mod schema;
 mod sql;
 
 use std::path::{Path, PathBuf};
@@ -37,6 +39,8 @@ pub fn settings() -> insta::Settings {
     s.add_filter(r"DuckDB v[0-9][0-9A-Za-z.\-]*", "DuckDB [VERSION]");
     s.add_filter(r"statlint \d+\.\d+\.\d+", "statlint [VERSION]");
     s.add_filter(r"/tmp/\.tmp[A-Za-z0-9]+", "[TMP]");
+    s.add_filter(r#""duckdb": "v[^"]+""#, r#""duckdb": "[VERSION]""#);
+    s.add_filter(r#""version": "\d+\.\d+\.\d+""#, r#""version": "[VERSION]""#);
     s.set_prepend_module_to_snapshot(false);
     s
 }

@@ -21,8 +21,10 @@ expected AS (
     )
 ),
 missing AS (
+    -- Neither an observation nor a value that could not be read (structure.unreadable reports those).
     SELECT e.* FROM expected e
     ANTI JOIN observations o ON o.area = e.area AND o.indicator = e.indicator AND o.year = e.year
+    ANTI JOIN rejects r ON r.area = e.area AND r.indicator = e.indicator AND r.year = e.year
 ),
 per_area AS (
     SELECT area, any_value(name) AS name, year,
