@@ -106,7 +106,20 @@ fn write_finding(
     if let Some(h) = &f.hint {
         writeln!(out, "    hint: {}", escape_controls(h))?;
     }
-    for r in f.related.iter().take(RELATED_SHOWN) {
+    // The values the hint names come first: they are the ones to look at.
+    let named = |r: &&crate::check::Location| {
+        let hint = f.hint.as_deref().unwrap_or("");
+        r.area
+            .as_deref()
+            .is_some_and(|a| hint.split(|c: char| !c.is_alphanumeric()).any(|w| w == a))
+    };
+    let ordered: Vec<&crate::check::Location> = f
+        .related
+        .iter()
+        .filter(named)
+        .chain(f.related.iter().filter(|r| !named(r)))
+        .collect();
+    for r in ordered.into_iter().take(RELATED_SHOWN) {
         let what = [r.role.as_deref(), r.area.as_deref()]
             .into_iter()
             .flatten()

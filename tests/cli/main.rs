@@ -1,6 +1,7 @@
 //! Integration tests: the `statlint` binary on fixture datasets, with insta snapshots of what a person reads.
 
 mod checks;
+mod datasets;
 mod formulas;
 mod generated;
 mod help;
