@@ -28,6 +28,8 @@ pub enum Command {
     Sql(SqlArgs),
     /// Load a dataset, report what was read, and optionally keep it as a DuckDB file or Parquet files.
     Load(LoadArgs),
+    /// Write a synthetic national panel with planted errors (for benchmarks and scale tests).
+    Generate(GenerateArgs),
 }
 
 /// Options shared by the commands that load a dataset.
@@ -73,6 +75,21 @@ pub struct LoadArgs {
     /// Also write every table as a Parquet file into this folder.
     #[arg(long, value_name = "DIR")]
     pub parquet: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// S: 10 indicators × 2 years (215,000 values); M: 20 × 10 (2.15 million); L: 50 × 20 (10.8 million).
+    #[arg(long, value_enum, ignore_case = true, default_value_t = crate::panel::Size::S)]
+    pub size: crate::panel::Size,
+
+    /// The folder to write the dataset into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Seed of the generator: the same seed gives the same files.
+    #[arg(long, default_value_t = 2025)]
+    pub seed: u64,
 }
 
 /// Which checks to run and how.

@@ -12,6 +12,7 @@ pub mod error;
 pub mod load;
 pub mod manifest;
 pub mod number;
+pub mod panel;
 pub mod period;
 pub mod render;
 pub mod repl;
@@ -28,6 +29,20 @@ pub fn run(cli: cli::Cli, io: &mut Io<'_>) -> Result<Outcome> {
         cli::Command::Checks(c) => cmd::checks::run(c, io),
         cli::Command::Sql(a) => cmd::sql::run(a, io),
         cli::Command::Load(a) => cmd::load::run(a, io),
+        cli::Command::Generate(a) => {
+            let s = panel::generate(a.size, a.seed, &a.out)?;
+            let _ = writeln!(
+                io.err,
+                "wrote {} observations ({} areas, {} indicators, {} years) and {} planted errors to {}",
+                s.observations,
+                s.areas,
+                s.indicators,
+                s.years,
+                s.planted.len(),
+                a.out.display()
+            );
+            Ok(Outcome::Success)
+        }
     }
 }
 

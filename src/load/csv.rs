@@ -249,7 +249,7 @@ fn data_row(
                     .map(|f| String::from_utf8_lossy(f).into_owned())
                     .collect::<Vec<_>>()
                     .join(&sep);
-                sink.reject_row(shape, loc, "invalid_encoding", invalid_utf8(f, e), raw);
+                sink.reject_row(shape, loc, "invalid_encoding", invalid_utf8(f, e), raw, &[]);
                 return;
             }
         }
@@ -269,7 +269,8 @@ fn data_row(
             fields.len(),
             shape.width
         );
-        sink.reject_row(shape, loc, "wrong_column_count", message, raw);
+        let cells: Vec<Cell<'_>> = fields.iter().map(|f| Cell::Text(f)).collect();
+        sink.reject_row(shape, loc, "wrong_column_count", message, raw, &cells);
         return;
     }
     let cells: Vec<Cell<'_>> = fields

@@ -425,19 +425,31 @@ impl<'a> FileSink<'a> {
         reason: &'static str,
         message: String,
         raw: String,
+        cells: &[Cell<'_>],
     ) {
         let n = shape.values_per_row() as u32;
         self.stats.rows += 1;
         self.stats.values += n as u64;
         self.stats.rejected += n as u64;
+        // The row's keys where they can still be read, so the reject is recognised as this area's report.
+        let area = self
+            .key_text(&shape.area, cells)
+            .map(|k| k.0)
+            .filter(|a| crate::manifest::valid_name(a));
+        let indicator = self
+            .key_text(&shape.indicator, cells)
+            .map(|k| self.res.indicator_code(&k.0));
+        let year = self
+            .key_text(&shape.year, cells)
+            .and_then(|k| parse_year(&k.0));
         self.rejects.push(Reject {
             file: self.file,
             line: loc.line(),
             cell: loc.cell(0).filter(|_| !matches!(loc, RowLoc::Sheet { .. })),
             column: None,
-            area: None,
-            indicator: None,
-            year: None,
+            area,
+            indicator,
+            year,
             raw,
             reason,
             message,

@@ -6,6 +6,7 @@ mod formulas;
 mod generated;
 mod help;
 mod load;
+mod panel;
 mod repl;
 mod reports;
 mod schema;

@@ -15,7 +15,8 @@ WITH o AS (
 ),
 pairs AS (
     SELECT c.*, p.x AS x_prev, p.value_text AS prev_text, p.file AS prev_file, p.line AS prev_line, p.cell AS prev_cell,
-           c.x / p.x AS r,
+           -- Rounded, so ratios equal in decimal are equal here (no binary noise).
+           round(c.x / p.x, 12) AS r,
            CASE WHEN $pool = 'years' THEN NULL ELSE c.year END AS group_year
     FROM o c
     JOIN o p ON p.area = c.area AND p.indicator = c.indicator AND p.year = c.year - 1 AND p.period IS NOT DISTINCT FROM c.period
@@ -26,7 +27,7 @@ medians AS (
 ),
 scored AS (
     SELECT p.*, m.r_m, m.n,
-        (CASE WHEN p.r < m.r_m THEN 1 - m.r_m / p.r ELSE p.r / m.r_m - 1 END) * pow(greatest(p.x_prev, p.x), $U) AS e
+        round((CASE WHEN p.r < m.r_m THEN 1 - m.r_m / p.r ELSE p.r / m.r_m - 1 END) * pow(greatest(p.x_prev, p.x), $U), 9) AS e
     FROM pairs p
     JOIN medians m ON m.indicator = p.indicator AND m.group_year IS NOT DISTINCT FROM p.group_year
                   AND m.period IS NOT DISTINCT FROM p.period AND m.level = p.level
