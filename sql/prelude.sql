@@ -12,13 +12,18 @@ CREATE MACRO fmt_num(x) AS CASE
     ELSE CAST(x AS VARCHAR)
 END;
 
--- The last day of an observation's period: the date its area must be valid on, and the date the area tree
--- is taken at.
+-- The day an observation refers to: the date its area must be valid on, and the date the area tree is
+-- taken at. The last day of its period, or the first for a dataset with reference_date = "start".
+CREATE MACRO period_last_month(p) AS CASE
+    WHEN p IS NULL THEN 12
+    WHEN p[1] = 'Q' THEN CAST(p[2:] AS INTEGER) * 3
+    WHEN p[1] = 'H' THEN CAST(p[2:] AS INTEGER) * 6
+    ELSE CAST(p[2:] AS INTEGER)
+END;
+CREATE MACRO period_months(p) AS CASE WHEN p IS NULL THEN 12 WHEN p[1] = 'Q' THEN 3 WHEN p[1] = 'H' THEN 6 ELSE 1 END;
 CREATE MACRO ref_date(y, p) AS CASE
-    WHEN p IS NULL THEN make_date(y, 12, 31)
-    WHEN p[1] = 'Q' THEN last_day(make_date(y, CAST(p[2:] AS INTEGER) * 3, 1))
-    WHEN p[1] = 'H' THEN last_day(make_date(y, CAST(p[2:] AS INTEGER) * 6, 1))
-    ELSE last_day(make_date(y, CAST(p[2:] AS INTEGER), 1))
+    WHEN (SELECT reference_date FROM dataset) = 'start' THEN make_date(y, period_last_month(p) - period_months(p) + 1, 1)
+    ELSE last_day(make_date(y, period_last_month(p), 1))
 END;
 
 -- Whether a validity interval (NULL = open) contains a date.
@@ -50,7 +55,7 @@ SELECT rid FROM (
 
 -- The observations the checks read: one per key, with the indicator's class.
 CREATE VIEW obs AS
-SELECT o.*, i.class, i.relation
+SELECT o.*, i.class, i.relation, i.exact, i.signed
 FROM observations o
 LEFT JOIN indicators i ON i.code = o.indicator
 WHERE o.rowid NOT IN (SELECT rid FROM duplicate_rows);

@@ -7,6 +7,7 @@ CREATE TABLE dataset (
     description VARCHAR,
     first_year INTEGER,
     last_year INTEGER,
+    reference_date VARCHAR NOT NULL,
     manifest VARCHAR NOT NULL,
     statlint_version VARCHAR NOT NULL
 );
@@ -31,6 +32,8 @@ CREATE TABLE indicators (
     multiplier DOUBLE,
     base VARCHAR,
     relation VARCHAR NOT NULL,
+    exact BOOLEAN NOT NULL,
+    signed BOOLEAN NOT NULL,
     decimals INTEGER,
     min DOUBLE,
     max DOUBLE,

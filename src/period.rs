@@ -1,5 +1,7 @@
 //! Sub-annual periods (`Q1`–`Q4`, `H1`–`H2`, `M01`–`M12`) and the reference date of an observation: the
-//! last day of its period, the date at which its area must be valid and the area tree is taken.
+//! date at which its area must be valid and the area tree is taken. By default the last day of its period
+//! (published figures follow the units that exist at the end); a dataset of plans made before the year
+//! (`reference_date = "start"`) takes the first day.
 
 /// Whether `p` is a period code statlint knows.
 pub fn valid(p: &str) -> bool {
@@ -47,8 +49,41 @@ pub fn normalize(text: &str) -> Option<String> {
     valid(&code).then_some(code)
 }
 
+/// Which day of its period an observation refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RefDate {
+    Start,
+    #[default]
+    End,
+}
+
+impl RefDate {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefDate::Start => "start",
+            RefDate::End => "end",
+        }
+    }
+}
+
+/// The first month of a period.
+fn first_month(p: &str) -> Option<u32> {
+    let last = last_month(p)?;
+    Some(match &p[..1] {
+        "Q" => last - 2,
+        "H" => last - 5,
+        _ => last,
+    })
+}
+
 /// The reference date (`YYYY-MM-DD`) of an observation for `year` and an optional period.
-pub fn reference_date(year: i32, period: Option<&str>) -> String {
+pub fn reference_date(year: i32, period: Option<&str>, at: RefDate) -> String {
+    if at == RefDate::Start {
+        return format!(
+            "{year:04}-{:02}-01",
+            period.and_then(first_month).unwrap_or(1)
+        );
+    }
     let month = period.and_then(last_month).unwrap_or(12);
     let day = match month {
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
@@ -74,10 +109,20 @@ mod tests {
     }
 
     #[test]
-    fn reference_date_is_the_last_day_of_the_period() {
-        assert_eq!(reference_date(2022, None), "2022-12-31");
-        assert_eq!(reference_date(2025, Some("H1")), "2025-06-30");
-        assert_eq!(reference_date(2024, Some("M02")), "2024-02-29");
-        assert_eq!(reference_date(2025, Some("Q3")), "2025-09-30");
+    fn reference_date_is_the_last_day_of_the_period_or_the_first() {
+        let end = RefDate::End;
+        assert_eq!(reference_date(2022, None, end), "2022-12-31");
+        assert_eq!(reference_date(2025, Some("H1"), end), "2025-06-30");
+        assert_eq!(reference_date(2024, Some("M02"), end), "2024-02-29");
+        assert_eq!(reference_date(2025, Some("Q3"), end), "2025-09-30");
+        assert_eq!(reference_date(2008, None, RefDate::Start), "2008-01-01");
+        assert_eq!(
+            reference_date(2025, Some("Q3"), RefDate::Start),
+            "2025-07-01"
+        );
+        assert_eq!(
+            reference_date(2025, Some("H2"), RefDate::Start),
+            "2025-07-01"
+        );
     }
 }

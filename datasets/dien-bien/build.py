@@ -30,7 +30,7 @@ DISTRICTS = ["094", "095", "096", "097", "098", "099", "100", "101", "102", "103
 YEARS = [2020, 2021, 2022, 2023]
 
 # Indicators: code, Vietnamese name, English name, unit, class, numerator, denominator, base, relation,
-# decimals, min, max, yoy_min, yoy_max, levels, description
+# decimals, min, max, yoy_min, yoy_max, levels, description; counts (EXACT) are exact, not rounded.
 INDICATORS = [
     ("population", "Dân số trung bình", "Average population", "người", "additive", "", "", "", "=", 0, 0, "", -3, 5, "",
      "2019: the census count on 1 April 2019; 2020–2023: illustrative"),
@@ -63,6 +63,7 @@ INDICATORS = [
     ("forest_cover", "Tỷ lệ che phủ rừng", "Forest cover", "%", "ratio", "forest_area", "natural_area", "", "=", 1, 0, 100, -3, 3, "", ""),
 ]
 DEC = {i[0]: i[9] for i in INDICATORS}
+EXACT = {"population", "households", "poor_households", "new_rural_communes", "trained_workers", "jobs_created"}
 
 # The 2022 resolution's targets (Điện Biên TV, 11/01/2022): (indicator, value, direction, tolerance, note)
 TARGETS = [
@@ -322,8 +323,8 @@ def areas_csv(names, communes):
 
 def indicators_csv():
     head = ["code", "name", "name_en", "unit", "class", "numerator", "denominator", "base", "relation", "decimals", "min", "max",
-            "yoy_min", "yoy_max", "levels", "description"]
-    return csv_text([head] + [list(i) for i in INDICATORS])
+            "yoy_min", "yoy_max", "levels", "description", "exact"]
+    return csv_text([head] + [list(i) + ["true" if i[0] in EXACT else ""] for i in INDICATORS])
 
 
 def long_rows(values, keys, fmt=vi):

@@ -9,13 +9,14 @@ SHARED_DATA is the folder of public data, by default ../shared/data next to the 
 in /work/main: /work/shared/data). It reads:
 
     census2019/census2019_population_by_district_age_urban_tidy.csv   nation, provinces, 712 districts
-    census2019/census2019_population_by_commune_tidy.csv              11,165 communes (and the same totals)
+    census2019/census2019_population_by_commune_tidy.csv              11,162 communes (and the same totals)
     census2019/census2019_district_code_crosswalk.csv                 census district names -> GSO codes
     admin-units-2025-03/units_flat_20250301.csv                       GSO commune codes as of 1 March 2025
 
-and writes, byte for byte what is committed (DIR defaults to this script's folder):
+and writes, byte for byte what is committed, into DIR/vn-census-2019 (DIR defaults to datasets/, so the
+script rewrites its own folder; the tests can give another DIR and compare):
 
-    reference/areas.csv           the area tree: VN, 63 provinces, 712 districts, 11,165 communes
+    reference/areas.csv           the area tree: VN, 63 provinces, 712 districts, 11,162 communes
     reference/commune-codes.csv   how each census commune got its code (or why it has none)
     data/population-districts.csv nation, province and district population, total / urban / rural
     data/population-communes.csv  commune population, total / urban / rural
@@ -87,7 +88,7 @@ def split_type(name):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=os.path.join(REPO, "..", "shared", "data"))
-    ap.add_argument("--out", default=HERE)
+    ap.add_argument("--out", default=os.path.dirname(HERE))
     args = ap.parse_args()
     src = os.path.abspath(args.data)
 
@@ -96,8 +97,8 @@ def main():
     crosswalk = read(os.path.join(src, "census2019", "census2019_district_code_crosswalk.csv"))
     units = read(os.path.join(src, "admin-units-2025-03", "units_flat_20250301.csv"))
 
-    # --- nation, provinces, districts: the district workbook (it has all 712 districts; the ward workbook
-    # lacks the three island districts without communes: Bạch Long Vĩ, Cồn Cỏ, Côn Đảo).
+    # --- nation, provinces, districts: the district workbook (the ward workbook has the same totals, except
+    # that the three island districts without communes have no "(Tổng số)" row there).
     code_of = {(r["province_name_census"], r["district_name_census"]): r for r in crosswalk}
     totals = {}  # (row_type, province, district) -> {area_type: value}
     order = []
@@ -118,13 +119,13 @@ def main():
         t = totals[(kind, r["province_name"], r["district_name"])]
         assert (t["total"], t["urban"], t["rural"]) == (r["total"], r["urban"], r["rural"]), r
 
-    areas = [("VN", "Việt Nam", "nation", "")]
+    areas = [("VN", "Cả nước", "nation", "")]
     district_rows = []
     province_code = {}
     for kind, prov, dist in order:
         t = totals[(kind, prov, dist)]
         if kind == "national_total":
-            code, name = "VN", "Việt Nam"
+            code, name = "VN", "Cả nước"
         elif kind == "province_total":
             codes = {r["province_code"] for r in crosswalk if r["province_name_census"] == prov}
             assert len(codes) == 1, prov
@@ -142,18 +143,23 @@ def main():
     # --- communes: matched by name within their district to the GSO list of 2025-03.
     l2 = {u["code"] for u in units if u["level"] == "2"}
     l3_under = defaultdict(list)
-    for u in units:
-        if u["level"] == "3":
-            l3_under[u["parent_code"]].append(u)
     l3_province = defaultdict(list)
     for u in units:
         if u["level"] == "3":
+            l3_under[u["parent_code"]].append(u)
             l3_province[u["province_code"]].append(u)
 
     communes = defaultdict(list)  # district code -> [census rows in table order]
     for r in by_commune:
-        if r["row_type"] == "commune":
-            communes[code_of[(r["province_name"], r["district_name"])]["district_code"]].append(r)
+        if r["row_type"] != "commune":
+            continue
+        if r["commune_name"] == r["district_name"]:
+            # An island district without communes (Bạch Long Vĩ, Cồn Cỏ, Côn Đảo) has one row, under its own
+            # name, and no "(Tổng số)" row: it is the district itself, already read from the district workbook.
+            t = totals[("district", r["province_name"], r["district_name"])]
+            assert (t["total"], t["urban"], t["rural"]) == (r["total"], r["urban"], r["rural"]), r
+            continue
+        communes[code_of[(r["province_name"], r["district_name"])]["district_code"]].append(r)
 
     # A district abolished by 2025-03: its communes are looked for in the district of the same province that
     # holds most of their names.
@@ -164,7 +170,7 @@ def main():
             continue
         votes = Counter()
         keys = {name_key(r["commune_name"]) for r in rows}
-        for u in l3_province[d[:0] or province_code[rows[0]["province_name"]]]:
+        for u in l3_province[province_code[rows[0]["province_name"]]]:
             if name_key(u["name"]) in keys:
                 votes[u["parent_code"]] += 1
         scope[d] = [votes.most_common(1)[0][0]] if votes else []
@@ -172,7 +178,6 @@ def main():
     matches = {}  # (district, index) -> (code, method, gso name, gso district)
     for d, rows in communes.items():
         cands = [u for s in scope[d] for u in l3_under[s]]
-        via = "" if scope[d] == [d] else ",".join(scope[d])
         full = defaultdict(list)
         bare = defaultdict(list)
         for u in cands:
@@ -187,38 +192,35 @@ def main():
                 hit = bare.get(k, []) if census_bare[k] == 1 else []
                 method = "name_type_changed"
             if len(hit) == 1:
-                matches[(d, i)] = (hit[0]["code"], method, hit[0]["name"], hit[0]["parent_code"], via)
+                matches[(d, i)] = (hit[0]["code"], method, hit[0]["name"], hit[0]["parent_code"])
     used = Counter(m[0] for m in matches.values())
     for k in [k for k, m in matches.items() if used[m[0]] > 1]:
         del matches[k]
 
     commune_rows = []
     code_rows = []
-    for d in sorted(communes, key=lambda d: [a[0] for a in areas].index(d)):
+    district_order = [a[0] for a in areas if a[2] == "district"]
+    for d in sorted(communes, key=district_order.index):
         width = max(2, len(str(len(communes[d]))))
         for i, r in enumerate(communes[d], 1):
             m = matches.get((d, i))
             if m:
-                code, method, gso_name, gso_parent, via = m
-                kind = "gso"
+                code, method, gso_name, gso_parent = m
             else:
-                code, method, gso_name, gso_parent, via = f"nogso-{d}-{i:0{width}d}", "not_found", "", "", ""
-                kind = "derived"
+                code, method, gso_name, gso_parent = f"nogso-{d}-{i:0{width}d}", "not_found", "", ""
             areas.append((code, r["commune_name"], "commune", d))
             commune_rows.append((code, r["commune_name"], r["total"], r["urban"], r["rural"]))
-            code_rows.append((r["province_name"], r["district_name"], d, i, r["commune_name"], code, kind, method,
-                              gso_name, gso_parent))
+            code_rows.append((code, d, i, r["commune_name"], method, gso_name, gso_parent))
 
-    out = os.path.abspath(args.out)
+    out = os.path.join(os.path.abspath(args.out), "vn-census-2019")
     write(os.path.join(out, "reference", "areas.csv"), ["code", "name", "level", "parent", "valid_from", "valid_to"],
           [(c, n, l, p, "", "") for c, n, l, p in areas])
     write(os.path.join(out, "reference", "commune-codes.csv"),
-          ["province_census", "district_census", "district_code", "position", "commune_census", "code", "code_kind",
-           "match", "name_gso_2025_03", "district_gso_2025_03"], code_rows)
+          ["code", "district", "position", "name", "match", "gso_2025_03_name", "gso_2025_03_district"], code_rows)
     header = ["area", "name", "population", "population_urban", "population_rural"]
     write(os.path.join(out, "data", "population-districts.csv"), header, district_rows)
     write(os.path.join(out, "data", "population-communes.csv"), header, commune_rows)
-    kinds = Counter(r[7] for r in code_rows)
+    kinds = Counter(r[4] for r in code_rows)
     print(f"{len(areas)} areas; communes: {len(code_rows)}, " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
 
 

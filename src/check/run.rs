@@ -68,14 +68,15 @@ impl Report {
     }
 }
 
-/// The name of an area valid at the end of `year` (or any name it had).
+/// The name of an area valid on the reference date of `year` (or any name it had).
 pub fn area_name<'a>(
     by_code: &HashMap<&str, Vec<&'a Area>>,
     code: &str,
     year: Option<i32>,
+    at: crate::period::RefDate,
 ) -> Option<&'a str> {
     let rows = by_code.get(code)?;
-    let date = year.map(|y| crate::period::reference_date(y, None));
+    let date = year.map(|y| crate::period::reference_date(y, None, at));
     rows.iter()
         .find(|a| date.as_deref().is_some_and(|d| a.valid_on(d)))
         .or(rows.last())
@@ -122,7 +123,12 @@ fn at_file_line(message: &str, check: &Check) -> String {
 }
 
 /// Runs one check.
-fn run_one(db: &Db, check: &Check, areas: &HashMap<&str, Vec<&Area>>) -> Outcome {
+fn run_one(
+    db: &Db,
+    check: &Check,
+    areas: &HashMap<&str, Vec<&Area>>,
+    at: crate::period::RefDate,
+) -> Outcome {
     let lookup = |name: &str| check.params.get(name).map(header::bind);
     let why = |e: NamedError| match e {
         NamedError::Engine(e) => e.to_string().trim_end().to_string(),
@@ -142,7 +148,7 @@ fn run_one(db: &Db, check: &Check, areas: &HashMap<&str, Vec<&Area>>) -> Outcome
     };
     for f in &mut findings {
         if let Some(a) = &f.area {
-            f.area_name = area_name(areas, a, f.year).map(String::from);
+            f.area_name = area_name(areas, a, f.year, at).map(String::from);
         }
     }
     findings.sort_by_key(sort_key);
@@ -198,7 +204,7 @@ pub fn run(
     let mut results = Vec::with_capacity(checks.len());
     for check in checks {
         let start = Instant::now();
-        let outcome = run_one(db, &check, &areas);
+        let outcome = run_one(db, &check, &areas, ds.reference_date);
         let r = CheckResult {
             check,
             outcome,

@@ -10,13 +10,14 @@ const LIST: &str = "list_filter(string_split(?, chr(31)), lambda x: x <> '')";
 
 pub fn insert(db: &Db, ds: &Dataset) -> Result<()> {
     db.execute(
-        "INSERT INTO dataset VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO dataset VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         &[
             ds.name.clone().into(),
             opt(ds.title.clone()),
             opt(ds.description.clone()),
             opt(ds.years.map(|y| y.0)),
             opt(ds.years.map(|y| y.1)),
+            ds.reference_date.as_str().to_string().into(),
             ds.manifest_path.display().to_string().into(),
             env!("CARGO_PKG_VERSION").to_string().into(),
         ],
@@ -47,7 +48,7 @@ pub fn insert(db: &Db, ds: &Dataset) -> Result<()> {
 
     for i in &ds.indicators {
         db.execute(
-            &format!("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {LIST}, ?)"),
+            &format!("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {LIST}, ?)"),
             &[
                 i.code.clone().into(),
                 i.name.clone().into(),
@@ -59,6 +60,8 @@ pub fn insert(db: &Db, ds: &Dataset) -> Result<()> {
                 opt(i.multiplier),
                 opt(i.base.clone()),
                 i.relation.as_str().to_string().into(),
+                i.exact.into(),
+                i.signed.into(),
                 opt(i.decimals),
                 opt(i.min),
                 opt(i.max),

@@ -36,6 +36,8 @@ pub struct Dataset {
     /// First and last year the dataset is expected to cover (for the missing-report check); `None`: the
     /// years observed.
     pub years: Option<(i32, i32)>,
+    /// The day of its period an observation refers to: where its area must be valid, which tree applies.
+    pub reference_date: crate::period::RefDate,
     pub areas: Vec<Area>,
     pub indicators: Vec<Indicator>,
     pub units: Catalogue,
@@ -98,6 +100,8 @@ struct DatasetToml {
     licence: Option<String>,
     first_year: Option<i32>,
     last_year: Option<i32>,
+    /// "end" (default): the last day of the period; "start": the first (plans made before the year).
+    reference_date: Option<String>,
 }
 
 /// `[reference]`: reference tables kept in CSV files beside the manifest.
@@ -225,6 +229,16 @@ impl Dataset {
             _ => return Err(src.at(&m.dataset, "give both first_year and last_year, or neither")),
         };
         let _ = (&ds.source, &ds.licence);
+        let reference_date = match ds.reference_date.as_deref() {
+            None | Some("end") => crate::period::RefDate::End,
+            Some("start") => crate::period::RefDate::Start,
+            Some(o) => {
+                return Err(src.at(
+                    &m.dataset,
+                    format!("reference_date '{o}' must be \"end\" or \"start\""),
+                ));
+            }
+        };
 
         // Units first: indicators name them.
         let mut unit_rows: Vec<(reference::Origin, reference::UnitRow)> = Vec::new();
@@ -319,6 +333,7 @@ impl Dataset {
             title: ds.title.clone(),
             description: ds.description.clone(),
             years,
+            reference_date,
             areas,
             indicators,
             units,

@@ -434,6 +434,8 @@ pub(crate) struct IndicatorRow {
     multiplier: Option<f64>,
     base: Option<String>,
     relation: Option<String>,
+    exact: Option<bool>,
+    signed: Option<bool>,
     decimals: Option<i32>,
     min: Option<f64>,
     max: Option<f64>,
@@ -462,6 +464,10 @@ pub struct Indicator {
     /// Growth indicators: the level indicator the growth describes.
     pub base: Option<String>,
     pub relation: Relation,
+    /// Values are exact (counts), not rounded: the hierarchy tolerates no rounding difference.
+    pub exact: bool,
+    /// Negative values are normal (balances, net transfers): no bound at zero.
+    pub signed: bool,
     /// Decimals the office prints; used for values that carry no printed text.
     pub decimals: Option<i32>,
     pub min: Option<f64>,
@@ -584,6 +590,8 @@ pub(crate) fn build_indicators(
             multiplier: r.multiplier,
             base,
             relation,
+            exact: r.exact.unwrap_or(false),
+            signed: r.signed.unwrap_or(false),
             decimals: r.decimals,
             min: r.min,
             max: r.max,

@@ -1,13 +1,15 @@
 --! id = "hierarchy.sum"
 --! severity = "error"
---! description = "For additive indicators, a parent area's value equals the sum of its children's (at least the sum for '>=' indicators) within the rounding of the printed values, at every level of the area tree valid in the year"
+--! description = "For additive indicators, a parent area's value equals the sum of its children's (at least the sum for '>=' indicators) within the rounding of the printed values (exactly for exact counts), at every level of the area tree valid in the year"
 --! [params]
 --! mode = "non_null"
 --! rel_tolerance = 0.0
 --! abs_tolerance = 0.0
 WITH
 o AS (
-    SELECT area, indicator, year, period, value, value_text, decimals, file, line, cell, relation
+    SELECT area, indicator, year, period, value, value_text, file, line, cell, relation,
+           -- An exact count carries no rounding.
+           CASE WHEN exact THEN NULL ELSE decimals END AS decimals
     FROM obs WHERE class = 'additive'
 ),
 -- Groups: a parent, an indicator and a period in which the parent or one of its children reported.
@@ -66,7 +68,8 @@ rule AS (
 tolerance AS (
     SELECT *,
         greatest(rounding, abs(coalesce(lhs, 0)) * CAST($rel_tolerance AS DECIMAL(18, 9)), CAST($abs_tolerance AS DECIMAL(38, 10))) AS tol,
-        CASE WHEN rounding >= abs(coalesce(lhs, 0)) * $rel_tolerance AND rounding >= $abs_tolerance THEN 'rounding'
+        CASE WHEN rounding = 0 AND $rel_tolerance = 0 AND $abs_tolerance = 0 THEN 'exact'
+             WHEN rounding >= abs(coalesce(lhs, 0)) * $rel_tolerance AND rounding >= $abs_tolerance THEN 'rounding'
              WHEN abs(coalesce(lhs, 0)) * $rel_tolerance >= $abs_tolerance THEN 'relative'
              ELSE 'absolute' END AS tol_source
     FROM rule

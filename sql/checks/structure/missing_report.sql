@@ -10,11 +10,11 @@ WITH years AS (
          range(b.lo, b.hi + 1) r(y)
 ),
 expected AS (
-    -- Areas valid at the end of the year, at a level that reports the indicator, and with the level present
+    -- Areas valid on the year's reference date, at a level that reports the indicator, and with the level present
     -- in the data for that indicator.
     SELECT a.code AS area, a.name, a.level, i.code AS indicator, y.year
     FROM years y
-    JOIN areas a ON valid_on(a.valid_from, a.valid_to, make_date(y.year, 12, 31))
+    JOIN areas a ON valid_on(a.valid_from, a.valid_to, ref_date(y.year, NULL))
     JOIN indicators i ON (len(i.levels) = 0 OR list_contains(i.levels, a.level))
     WHERE a.level IN (
         SELECT DISTINCT x.level FROM observations o JOIN areas x ON x.code = o.area WHERE o.indicator = i.code

@@ -1,6 +1,6 @@
 --! id = "yoy.growth"
 --! severity = "warning"
---! description = "Year-on-year change stays within the indicator's bounds: percent growth for levels, percentage points for rates (defaults apply where the manifest sets none)"
+--! description = "Year-on-year change stays within the indicator's bounds: percent growth for levels (both years positive, or a fall to zero), percentage points for rates (defaults apply where the manifest sets none)"
 --! [params]
 --! default_min = -50.0
 --! default_max = 100.0
@@ -19,8 +19,10 @@ pairs AS (
 ),
 change AS (
     SELECT *,
+        -- Growth of a level is defined between positive values (a fall to zero is -100 %); a change of sign
+        -- is no growth rate.
         CASE WHEN is_rate THEN CAST(value - prev AS DOUBLE)
-             WHEN prev > 0 THEN (CAST(value AS DOUBLE) / CAST(prev AS DOUBLE) - 1) * 100 END AS delta,
+             WHEN prev > 0 AND value >= 0 THEN (CAST(value AS DOUBLE) / CAST(prev AS DOUBLE) - 1) * 100 END AS delta,
         CASE WHEN is_rate THEN coalesce(yoy_min, -$default_pp) ELSE coalesce(yoy_min, $default_min) END AS lo,
         CASE WHEN is_rate THEN coalesce(yoy_max, $default_pp) ELSE coalesce(yoy_max, $default_max) END AS hi
     FROM pairs
@@ -37,8 +39,9 @@ SELECT
         || CASE WHEN delta >= 0 THEN '+' ELSE '' END || fmt_num(round(delta, 1))
         || CASE WHEN is_rate THEN ' percentage points' ELSE ' %' END
         || ', outside ' || fmt_num(lo) || ' … ' || fmt_num(hi) || CASE WHEN is_rate THEN ' pp' ELSE ' %' END AS message,
-    CASE WHEN NOT is_rate AND delta > 400 AND abs(log10(CAST(value AS DOUBLE) / CAST(prev AS DOUBLE)) - 3) < 0.15 THEN 'a factor of 1000: a unit error?'
-         WHEN NOT is_rate AND delta < -99 THEN 'a factor of 1/1000 or less: a unit error?'
+    CASE WHEN NOT is_rate AND value = 0 THEN 'the value fell to 0: not reported, or a real stop?'
+         WHEN NOT is_rate AND abs(abs(log10(CAST(value AS DOUBLE) / CAST(prev AS DOUBLE))) - 3) < 0.15
+             THEN 'a factor of ' || CASE WHEN value > prev THEN '1000' ELSE '1/1000' END || ': a unit error?'
          ELSE 'confirm the value with the reporting unit; real jumps happen' END AS hint,
     file,
     line,

@@ -1,31 +1,48 @@
 --! id = "yoy.swapped"
 --! severity = "warning"
---! description = "Two areas under one parent whose values look exchanged: both changed a lot, and each matches the other's previous year"
+--! description = "Two areas under one parent whose values look exchanged: each is far from what its siblings' growth predicts, and close to what was predicted for the other"
 --! [params]
 --! min_change = 0.15
---! match = 0.1
+--! match = 0.05
 WITH o AS (
     SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x, o.value_text, o.file, o.line, o.cell
     FROM obs o WHERE o.value > 0 AND o.class IN ('additive', 'per_capita', 'ratio')
 ),
 pairs AS (
-    SELECT c.*, p.x AS x_prev, p.value_text AS prev_text, t.parent
+    SELECT c.*, p.x AS x_prev, p.value_text AS prev_text, t.parent, t.child_level AS level
     FROM o c
     JOIN o p ON p.area = c.area AND p.indicator = c.indicator AND p.year = c.year - 1 AND p.period IS NOT DISTINCT FROM c.period
     JOIN tree t ON t.child = c.area AND t.year = c.year AND t.period IS NOT DISTINCT FROM c.period
 ),
--- Areas whose value changed a lot: a swap changes both values (two similar values exchanged are invisible,
--- and harmless to the totals).
-moved AS (SELECT * FROM pairs WHERE abs(ln(x / x_prev)) > ln(1 + $min_change)),
--- Pairs that look exchanged this year.
+-- How the siblings grew (median): what an area's value should be this year; and how much growth usually
+-- differs between the areas of the level (median absolute deviation, in logs): how far off is unusual.
+growth AS (
+    SELECT parent, indicator, year, period, median(x / x_prev) AS g FROM pairs GROUP BY ALL
+),
+expected AS (
+    SELECT p.*, p.x_prev * g.g AS x_exp,
+           median(abs(ln(p.x / p.x_prev) - ln(g.g))) OVER (PARTITION BY p.level, p.indicator, p.year, p.period) AS spread
+    FROM pairs p JOIN growth g ON g.parent = p.parent AND g.indicator = p.indicator AND g.year = p.year AND g.period IS NOT DISTINCT FROM p.period
+),
+-- Areas far from their expected value, for this indicator: a swap moves both (two similar values exchanged
+-- are invisible, and harmless to the totals). Where growth varies a lot between siblings, only an extreme
+-- departure counts.
+moved AS (SELECT * FROM expected WHERE abs(ln(x / x_exp)) > greatest(ln(1 + $min_change), 4 * spread)),
+-- Pairs whose values fit each other's expected values closely and explain both changes far better.
 swaps AS (
     SELECT a.*, b.area AS b_area, b.x AS b_x, b.x_prev AS b_prev, b.prev_text AS b_prev_text, b.value_text AS b_text,
-           b.file AS b_file, b.line AS b_line, b.cell AS b_cell
+           b.file AS b_file, b.line AS b_line, b.cell AS b_cell,
+           abs(ln(a.x / b.x_exp)) + abs(ln(b.x / a.x_exp)) AS miss
     FROM moved a
     JOIN moved b ON b.parent = a.parent AND b.indicator = a.indicator AND b.year = a.year AND b.period IS NOT DISTINCT FROM a.period AND a.area < b.area
-    WHERE abs(a.x / b.x_prev - 1) < $match AND abs(b.x / a.x_prev - 1) < $match
-      -- The exchange explains the two changes better than the values as reported.
-      AND abs(ln(a.x / b.x_prev)) + abs(ln(b.x / a.x_prev)) < abs(ln(a.x / a.x_prev)) + abs(ln(b.x / b.x_prev))
+    WHERE abs(a.x / b.x_exp - 1) < $match AND abs(b.x / a.x_exp - 1) < $match
+      AND abs(ln(a.x / b.x_exp)) + abs(ln(b.x / a.x_exp)) < (abs(ln(a.x / a.x_exp)) + abs(ln(b.x / b.x_exp))) / 3
+),
+-- Among many siblings chance matches happen: keep a pair only when each is the other's best match.
+mutual AS (
+    SELECT * FROM swaps s
+    WHERE miss = (SELECT min(miss) FROM swaps o WHERE o.indicator = s.indicator AND o.year = s.year AND o.period IS NOT DISTINCT FROM s.period
+                  AND (o.area IN (s.area, s.b_area) OR o.b_area IN (s.area, s.b_area)))
 )
 SELECT
     a.area,
@@ -37,13 +54,13 @@ SELECT
     a.b_prev AS expected,
     i.name || ': ' || a.area || ' and ' || a.b_area || ' look swapped: ' || a.area || ' went ' || a.prev_text || ' → ' || a.value_text
         || ' and ' || a.b_area || ' went ' || a.b_prev_text || ' → ' || a.b_text
-        || '; exchanged, each would match its previous year' AS message,
+        || '; exchanged, each would grow like their siblings' AS message,
     'exchange the values of ' || a.area || ' and ' || a.b_area || ' if they were entered in each other''s row' AS hint,
     a.file,
     a.line,
     a.cell,
     [struct_pack(role := 'swapped with', area := a.b_area, value := a.b_text, file := a.b_file, line := a.b_line, cell := a.b_cell)] AS related
-FROM swaps a
+FROM mutual a
 JOIN indicators i ON i.code = a.indicator
 -- A pair exchanged the year before is exchanged back now: that year's finding is the one to act on.
 WHERE NOT EXISTS (
