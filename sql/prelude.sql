@@ -16,11 +16,13 @@ END;
 -- taken at. The last day of its period, or the first for a dataset with reference_date = "start".
 CREATE MACRO period_last_month(p) AS CASE
     WHEN p IS NULL THEN 12
-    WHEN p[1] = 'Q' THEN CAST(p[2:] AS INTEGER) * 3
-    WHEN p[1] = 'H' THEN CAST(p[2:] AS INTEGER) * 6
-    ELSE CAST(p[2:] AS INTEGER)
+    WHEN CAST(p AS VARCHAR)[1] = 'Q' THEN CAST(CAST(p AS VARCHAR)[2:] AS INTEGER) * 3
+    WHEN CAST(p AS VARCHAR)[1] = 'H' THEN CAST(CAST(p AS VARCHAR)[2:] AS INTEGER) * 6
+    ELSE CAST(CAST(p AS VARCHAR)[2:] AS INTEGER)
 END;
-CREATE MACRO period_months(p) AS CASE WHEN p IS NULL THEN 12 WHEN p[1] = 'Q' THEN 3 WHEN p[1] = 'H' THEN 6 ELSE 1 END;
+CREATE MACRO period_months(p) AS CASE
+    WHEN p IS NULL THEN 12 WHEN CAST(p AS VARCHAR)[1] = 'Q' THEN 3 WHEN CAST(p AS VARCHAR)[1] = 'H' THEN 6 ELSE 1
+END;
 CREATE MACRO ref_date(y, p) AS CASE
     WHEN (SELECT reference_date FROM dataset) = 'start' THEN make_date(y, period_last_month(p) - period_months(p) + 1, 1)
     ELSE last_day(make_date(y, period_last_month(p), 1))
@@ -32,7 +34,7 @@ CREATE MACRO valid_on(valid_from, valid_to, d) AS
 
 -- The periods the data covers.
 CREATE TABLE periods AS
-SELECT DISTINCT year, period, ref_date(year, period) AS ref_date FROM observations;
+SELECT year, period, ref_date(year, period) AS ref_date FROM (SELECT DISTINCT year, period FROM observations);
 
 -- The area tree of every period: each child with its parent, valid on the period's reference date.
 CREATE TABLE tree AS
@@ -40,18 +42,6 @@ SELECT p.year, p.period, a.code AS child, a.parent, a.level AS child_level
 FROM periods p
 JOIN areas a ON valid_on(a.valid_from, a.valid_to, p.ref_date)
 WHERE a.parent IS NOT NULL;
-
--- Observations with the same area, indicator, year and period: the first (in file order) is used by the
--- other checks; structure.duplicate reports every copy.
-CREATE TABLE duplicate_rows AS
-SELECT rid FROM (
-    SELECT rowid AS rid,
-           row_number() OVER (PARTITION BY area, indicator, year, period ORDER BY rowid) AS copy
-    FROM observations
-    WHERE (area, indicator, year, period) IN (
-        SELECT (area, indicator, year, period) FROM observations GROUP BY ALL HAVING count(*) > 1
-    )
-) WHERE copy > 1;
 
 -- The observations the checks read: one per key, with the indicator's class.
 CREATE VIEW obs AS

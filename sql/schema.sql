@@ -1,5 +1,10 @@
 -- The tables a loaded dataset consists of. `observations` is created by the loader once every file is read,
 -- because the scale of its exact `value` column comes from the data (see the README's schema section).
+--
+-- Codes are enum types the loader creates before these tables, with the dataset's own values: area_code (the
+-- declared areas, then any other code the data uses), indicator_code, unit_code, period_code (Q1–Q4, H1, H2,
+-- M01–M12), and for observations unit_text, column_header, file_path and dataset_name. They compare and join
+-- as integers and read as text.
 
 CREATE TABLE dataset (
     name VARCHAR NOT NULL,
@@ -13,24 +18,24 @@ CREATE TABLE dataset (
 );
 
 CREATE TABLE areas (
-    code VARCHAR NOT NULL,
+    code area_code NOT NULL,
     name VARCHAR NOT NULL,
     level VARCHAR NOT NULL,
-    parent VARCHAR,
+    parent area_code,
     valid_from DATE,
     valid_to DATE
 );
 
 CREATE TABLE indicators (
-    code VARCHAR NOT NULL PRIMARY KEY,
+    code indicator_code NOT NULL PRIMARY KEY,
     name VARCHAR NOT NULL,
     name_en VARCHAR,
-    unit VARCHAR NOT NULL,
+    unit unit_code NOT NULL,
     class VARCHAR NOT NULL,
-    numerator VARCHAR,
-    denominator VARCHAR,
+    numerator indicator_code,
+    denominator indicator_code,
     multiplier DOUBLE,
-    base VARCHAR,
+    base indicator_code,
     relation VARCHAR NOT NULL,
     exact BOOLEAN NOT NULL,
     signed BOOLEAN NOT NULL,
@@ -44,7 +49,7 @@ CREATE TABLE indicators (
 );
 
 CREATE TABLE units (
-    code VARCHAR NOT NULL PRIMARY KEY,
+    code unit_code NOT NULL PRIMARY KEY,
     name VARCHAR NOT NULL,
     name_en VARCHAR,
     dimension VARCHAR NOT NULL,
@@ -53,8 +58,8 @@ CREATE TABLE units (
 );
 
 CREATE TABLE targets (
-    area VARCHAR NOT NULL,
-    indicator VARCHAR NOT NULL,
+    area area_code NOT NULL,
+    indicator indicator_code NOT NULL,
     year INTEGER NOT NULL,
     value DOUBLE NOT NULL,
     direction VARCHAR NOT NULL,
@@ -88,4 +93,10 @@ CREATE TABLE rejects (
     reason VARCHAR NOT NULL,
     message VARCHAR NOT NULL,
     "values" INTEGER NOT NULL
+);
+
+-- Observations with the same area, indicator, year and period as an earlier one (in file order), by row id:
+-- structure.duplicate reports every copy, the other checks read the first.
+CREATE TABLE duplicate_rows (
+    rid BIGINT NOT NULL
 );

@@ -17,6 +17,7 @@ pub mod period;
 pub mod render;
 pub mod repl;
 pub mod report;
+pub mod timing;
 pub mod units;
 
 pub use cmd::{Io, Outcome};

@@ -3,6 +3,12 @@
 //! (published figures follow the units that exist at the end); a dataset of plans made before the year
 //! (`reference_date = "start"`) takes the first day.
 
+/// Every period code, in calendar order within each kind.
+pub const ALL: [&str; 18] = [
+    "Q1", "Q2", "Q3", "Q4", "H1", "H2", "M01", "M02", "M03", "M04", "M05", "M06", "M07", "M08",
+    "M09", "M10", "M11", "M12",
+];
+
 /// Whether `p` is a period code statlint knows.
 pub fn valid(p: &str) -> bool {
     last_month(p).is_some()

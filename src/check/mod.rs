@@ -42,6 +42,7 @@ const PRELUDE: &str = include_str!("../../sql/prelude.sql");
 /// without later duplicates, macros) in a loaded database. `statlint sql` has them too, so a check's SQL
 /// can be tried by hand.
 pub fn prelude(db: &crate::db::Db) -> Result<()> {
+    let _t = crate::timing::span("prelude");
     db.batch(PRELUDE, "cannot create the check helpers (sql/prelude.sql)")
 }
 

@@ -114,6 +114,7 @@ pub(crate) fn open_dataset(
             threads: None,
         },
     )?;
+    let load_options = crate::load::LoadOptions::default();
     if !quiet {
         note(
             io,
@@ -125,7 +126,7 @@ pub(crate) fn open_dataset(
         );
     }
     let err = &mut *io.err;
-    let report = crate::load::load(&db, &dataset, &mut |f| {
+    let report = crate::load::load(&db, &dataset, load_options, &mut |f| {
         if !quiet {
             print_file(err, f);
         }

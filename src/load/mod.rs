@@ -10,10 +10,13 @@ mod shape;
 mod sheet;
 
 use crate::db::Db;
+use crate::error::Error;
 use crate::error::Result;
 use crate::manifest::{Dataset, FileSpec, Format, Indicator};
 use duckdb::types::Value;
-use std::collections::HashMap;
+use obs::FxMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use unicode_normalization::UnicodeNormalization;
 
 pub use obs::{Status, ValueType};
@@ -90,9 +93,9 @@ pub struct LoadReport {
 /// Looks up indicators by code or by name for the loader.
 pub struct Resolver<'a> {
     pub ds: &'a Dataset,
-    by_code: HashMap<&'a str, &'a Indicator>,
+    by_code: FxMap<&'a str, &'a Indicator>,
     /// Normalised Vietnamese or English name → code; `None` when two indicators share the name.
-    by_name: HashMap<String, Option<&'a str>>,
+    by_name: FxMap<String, Option<&'a str>>,
 }
 
 fn norm_name(s: &str) -> String {
@@ -106,7 +109,7 @@ fn norm_name(s: &str) -> String {
 
 impl<'a> Resolver<'a> {
     pub fn new(ds: &'a Dataset) -> Resolver<'a> {
-        let mut by_name: HashMap<String, Option<&'a str>> = HashMap::new();
+        let mut by_name: FxMap<String, Option<&'a str>> = FxMap::default();
         for i in &ds.indicators {
             for n in std::iter::once(&i.name).chain(i.name_en.as_ref()) {
                 by_name
@@ -144,45 +147,291 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// Loads the dataset into `db`: creates the tables, reads every file.
-pub fn load(db: &Db, ds: &Dataset, on_file: &mut dyn FnMut(&FileStats)) -> Result<LoadReport> {
+/// Runs `f` on `0..n` with up to `threads` threads; results in order.
+fn parallel<T: Send>(threads: usize, n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    if threads <= 1 || n <= 1 {
+        return (0..n).map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<T>>> = (0..n).map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..threads.min(n) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= n {
+                        break;
+                    }
+                    let r = f(i);
+                    *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every task ran")
+        })
+        .collect()
+}
+
+/// A file after its first reading step.
+enum Stage<'a> {
+    /// A text file with its header read, to be read in pieces.
+    Csv(csv::Prepared<'a>),
+    Done(shape::Loaded),
+    /// Parquet files are read by DuckDB, on the thread that owns the connection.
+    Parquet,
+}
+
+/// How to load.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    /// Threads for reading files and appending to DuckDB.
+    pub threads: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
+    }
+}
+
+/// Reads every data file: whole files in parallel, then the pieces of large text files in parallel. On an
+/// error, the files before the failing one are returned with it, so their counts can still be shown.
+fn read_files<'a>(
+    db: &Db,
+    res: &'a Resolver<'a>,
+    opts: LoadOptions,
+) -> (Vec<shape::Loaded>, Option<Error>) {
+    let ds = res.ds;
+    let stages: Vec<Result<Stage<'a>>> = parallel(opts.threads, ds.files.len(), |i| {
+        let spec = &ds.files[i];
+        let sink = shape::FileSink::new(res, spec, i as u32);
+        Ok(match spec.format {
+            Format::Csv => Stage::Csv(csv::prepare(sink)?),
+            Format::Xlsx | Format::Xls | Format::Xlsb | Format::Ods => {
+                Stage::Done(sheet::read(sink)?)
+            }
+            Format::Parquet => Stage::Parquet,
+        })
+    });
+    // Only the files before the first failure are read further.
+    let ok = stages.iter().take_while(|s| s.is_ok()).count();
+    let mut stages = stages.into_iter();
+    let mut ready: Vec<Stage<'a>> = stages
+        .by_ref()
+        .take(ok)
+        .map(|s| s.ok().expect("ok"))
+        .collect();
+    let failure = stages.next().map(|s| s.err().expect("the first failure"));
+    let tasks: Vec<(usize, usize)> = ready
+        .iter()
+        .enumerate()
+        .flat_map(|(f, s)| match s {
+            Stage::Csv(p) => (0..p.pieces()).map(|k| (f, k)).collect(),
+            _ => vec![],
+        })
+        .collect();
+    let mut pieces = {
+        let ready = &ready;
+        parallel(opts.threads, tasks.len(), |t| {
+            let (f, k) = tasks[t];
+            match &ready[f] {
+                Stage::Csv(p) => p.read_piece(k),
+                _ => unreachable!("pieces belong to text files"),
+            }
+        })
+    }
+    .into_iter();
+    let mut loaded = Vec::with_capacity(ready.len());
+    for (i, stage) in ready.drain(..).enumerate() {
+        let result = match stage {
+            Stage::Csv(p) => {
+                let n = p.pieces();
+                Ok(p.finish(pieces.by_ref().take(n).collect()))
+            }
+            Stage::Done(l) => Ok(l),
+            Stage::Parquet => parquet::read(db, shape::FileSink::new(res, &ds.files[i], i as u32)),
+        };
+        match result {
+            Ok(l) => loaded.push(l),
+            Err(e) => return (loaded, Some(e)),
+        }
+    }
+    (loaded, failure)
+}
+
+/// Loads the dataset into `db`: reads every file, then creates the types and tables and fills them.
+pub fn load(
+    db: &Db,
+    ds: &Dataset,
+    opts: LoadOptions,
+    on_file: &mut dyn FnMut(&FileStats),
+) -> Result<LoadReport> {
+    let res = Resolver::new(ds);
+    let t = crate::timing::span("load: read files");
+    let (loaded, failure) = read_files(db, &res, opts);
+    drop(t);
+    for l in &loaded {
+        debug_assert_eq!(
+            l.stats.values,
+            l.stats.loaded + l.stats.rejected,
+            "{}",
+            l.stats.file
+        );
+        on_file(&l.stats);
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let mut files = Vec::with_capacity(loaded.len());
+    let mut chunks = Vec::new();
+    let mut rejects = Vec::new();
+    for l in loaded {
+        files.push(l.stats);
+        chunks.extend(l.chunks);
+        rejects.extend(l.rejects);
+    }
+
+    // The enum types: the reference tables' codes first, then what the data adds.
+    let t = crate::timing::span("load: types and reference tables");
+    let mut dicts = obs::Dictionaries::new(seed(ds));
+    let maps = dicts.absorb(&chunks);
+    let file_names: Vec<String> = ds.files.iter().map(|f| f.path.clone()).collect();
+    let mut paths: Vec<String> = Vec::new();
+    let file_ids: Vec<u32> = file_names
+        .iter()
+        .map(|p| match paths.iter().position(|q| q == p) {
+            Some(i) => i as u32,
+            None => {
+                paths.push(p.clone());
+                (paths.len() - 1) as u32
+            }
+        })
+        .collect();
+    let types: [(&str, &[String]); 8] = [
+        ("area_code", &dicts.kinds[obs::AREA]),
+        ("indicator_code", &dicts.kinds[obs::INDICATOR]),
+        ("period_code", &dicts.kinds[obs::PERIOD]),
+        ("unit_code", &dicts.kinds[obs::UNIT]),
+        ("unit_text", &dicts.kinds[obs::DECLARED]),
+        ("column_header", &dicts.kinds[obs::COLUMN]),
+        ("file_path", &paths),
+        ("dataset_name", std::slice::from_ref(&ds.name)),
+    ];
+    for (name, values) in types {
+        create_enum(db, name, values)?;
+    }
     db.batch(SCHEMA, "cannot create statlint's tables")?;
     reference::insert(db, ds)?;
-    let res = Resolver::new(ds);
-    let mut observations = obs::Observations::default();
-    let mut rejects: Vec<Reject> = Vec::new();
-    let mut files = Vec::with_capacity(ds.files.len());
-    for (i, spec) in ds.files.iter().enumerate() {
-        let sink = shape::FileSink::new(&res, spec, &mut observations, &mut rejects, i as u32);
-        let stats = match spec.format {
-            Format::Csv => csv::read(sink)?,
-            Format::Xlsx | Format::Xls | Format::Xlsb | Format::Ods => sheet::read(sink)?,
-            Format::Parquet => parquet::read(db, sink)?,
-        };
-        debug_assert_eq!(
-            stats.values,
-            stats.loaded + stats.rejected,
-            "{}",
-            stats.file
-        );
-        on_file(&stats);
-        files.push(stats);
-    }
-    let value_type = observations.value_type();
+
+    drop(t);
+    let t = crate::timing::span("load: value type and duplicates");
+    let value_type = obs::value_type(&chunks);
     db.batch(
         &OBSERVATIONS.replace("VALUE_TYPE", &value_type.sql()),
         "cannot create the observations table",
     )?;
-    let names: Vec<String> = ds.files.iter().map(|f| f.path.clone()).collect();
-    obs::append(db, &observations, &ds.name, &names, value_type)?;
-    insert_rejects(db, &rejects, &names)?;
+    let duplicates = obs::duplicates(&chunks, &maps, &dicts);
+    let total: usize = chunks.iter().map(obs::Chunk::len).sum();
+    let statuses = [0, 1, 2];
+    let parts: Vec<obs::Part<'_>> = chunks
+        .into_iter()
+        .zip(maps)
+        .map(|(chunk, maps)| obs::Part {
+            file_id: file_ids[chunk.file as usize],
+            chunk,
+            maps,
+            value_type,
+            statuses: &statuses,
+        })
+        .collect();
+    drop(t);
+    let t = crate::timing::span("load: append observations");
+    db.append_parts("observations", parts, opts.threads)?;
+    drop(t);
+    let rows: Vec<Vec<Value>> = duplicates
+        .iter()
+        .map(|&r| vec![(r as i64).into()])
+        .collect();
+    db.append_rows("duplicate_rows", &rows)?;
+    insert_rejects(db, &rejects, &file_names)?;
     insert_files(db, &files)?;
     Ok(LoadReport {
-        observations: observations.len(),
+        observations: total,
         rejected: files.iter().map(|f| f.rejected).sum(),
         files,
         value_type,
     })
+}
+
+/// The codes the manifest declares, which start each enum type in their declared order.
+fn seed(ds: &Dataset) -> [Vec<String>; 6] {
+    let areas = ds
+        .areas
+        .iter()
+        .flat_map(|a| std::iter::once(a.code.clone()).chain(a.parent.clone()))
+        .chain(ds.targets.iter().map(|t| t.area.clone()))
+        .collect();
+    let indicators = ds
+        .indicators
+        .iter()
+        .flat_map(|i| {
+            [
+                Some(&i.code),
+                i.numerator.as_ref(),
+                i.denominator.as_ref(),
+                i.base.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            .cloned()
+        })
+        .chain(ds.targets.iter().map(|t| t.indicator.clone()))
+        .collect();
+    let periods = crate::period::ALL.iter().map(|p| p.to_string()).collect();
+    let units = ds
+        .units
+        .units()
+        .iter()
+        .map(|u| u.code.clone())
+        .chain(ds.indicators.iter().map(|i| i.unit.clone()))
+        .collect();
+    [areas, indicators, periods, units, vec![], vec![]]
+}
+
+/// Creates an enum type whose values, in order, are `values` (a VARCHAR type when there are none). The values
+/// go through a table, never through SQL text.
+fn create_enum(db: &Db, name: &str, values: &[String]) -> Result<()> {
+    let context = format!("cannot create the type {name}");
+    if values.is_empty() {
+        return db.batch(&format!("CREATE TYPE {name} AS VARCHAR"), &context);
+    }
+    db.batch(
+        "CREATE OR REPLACE TEMP TABLE enum_values (i INTEGER, v VARCHAR)",
+        &context,
+    )?;
+    let rows: Vec<Vec<Value>> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| vec![(i as i32).into(), v.clone().into()])
+        .collect();
+    db.append_rows("enum_values", &rows)?;
+    db.batch(
+        &format!("CREATE TYPE {name} AS ENUM (SELECT v FROM enum_values ORDER BY i); DROP TABLE enum_values;"),
+        &context,
+    )?;
+    let n: i64 = db
+        .scalar(&format!("SELECT len(enum_range(NULL::{name}))"), &[])
+        .map_err(Error::engine(context))?;
+    debug_assert_eq!(n as usize, values.len());
+    Ok(())
 }
 
 fn opt<T: Into<Value>>(v: Option<T>) -> Value {

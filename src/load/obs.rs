@@ -1,36 +1,84 @@
-//! The observations and rejects of a load, collected in compact columns and handed to DuckDB as Arrow
-//! batches once every file is read (the scale of the exact `value` column is known only then).
+//! The observations of a load, collected in compact columns per piece of input and handed to DuckDB once
+//! every file is read (the scale of the exact `value` column, and the codes of the enum types, are known only
+//! then).
 
-use crate::db::Db;
-use crate::error::Result;
+use crate::db::{Column, Rows};
 use crate::number::Number;
-use duckdb::arrow::array::{
-    ArrayRef, Decimal128Builder, Float64Builder, Int8Builder, Int32Builder, StringBuilder,
-};
-use duckdb::arrow::datatypes::{DataType, Field, Schema};
-use duckdb::arrow::record_batch::RecordBatch;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::hash::{BuildHasherDefault, Hasher};
 
-/// Interned strings; id 0 is NULL.
+/// FxHash: a fast hash for the short keys of the loader (codes, units, headers); not DoS-resistant, which
+/// does not matter for a process that reads its own input.
+#[derive(Default, Clone, Copy)]
+pub struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        self.0 =
+            (self.0.rotate_left(5) ^ u64::from_le_bytes(tail) ^ rest.len() as u64).wrapping_mul(K);
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// Interned strings; id 0 is NULL, id i is `strings[i - 1]`.
 #[derive(Debug, Default)]
 pub struct Interner {
-    ids: HashMap<String, u32>,
-    strings: Vec<String>,
+    ids: FxMap<Box<str>, u32>,
+    strings: Vec<Box<str>>,
+    /// The last id handed out: consecutive rows often repeat a code.
+    last: u32,
 }
 
 impl Interner {
     pub fn id(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.ids.get(s) {
-            return i;
+        if self.last > 0 && &*self.strings[self.last as usize - 1] == s {
+            return self.last;
         }
-        self.strings.push(s.to_string());
-        let i = self.strings.len() as u32;
-        self.ids.insert(s.to_string(), i);
-        i
+        let id = match self.ids.get(s) {
+            Some(&i) => i,
+            None => {
+                self.strings.push(s.into());
+                let i = self.strings.len() as u32;
+                self.ids.insert(s.into(), i);
+                i
+            }
+        };
+        self.last = id;
+        id
+    }
+    pub fn opt(&mut self, s: Option<&str>) -> u32 {
+        s.map_or(0, |s| self.id(s))
     }
     pub fn get(&self, id: u32) -> Option<&str> {
-        (id > 0).then(|| self.strings[id as usize - 1].as_str())
+        (id > 0).then(|| &*self.strings[id as usize - 1])
+    }
+    pub fn strings(&self) -> impl Iterator<Item = &str> {
+        self.strings.iter().map(|s| &**s)
     }
 }
 
@@ -38,17 +86,17 @@ impl Interner {
 #[derive(Debug, Default)]
 struct Texts {
     data: String,
-    ends: Vec<usize>,
+    ends: Vec<u32>,
 }
 
 impl Texts {
     fn push(&mut self, s: &str) {
         self.data.push_str(s);
-        self.ends.push(self.data.len());
+        self.ends.push(self.data.len() as u32);
     }
     fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.data[start..self.ends[i]]
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.data[start..self.ends[i] as usize]
     }
 }
 
@@ -64,6 +112,7 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 3] = [Status::Reported, Status::NotReported, Status::Unconvertible];
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Reported => "reported",
@@ -84,16 +133,41 @@ pub struct Obs<'a> {
     pub unit_declared: Option<&'a str>,
     pub unit: Option<&'a str>,
     pub status: Status,
-    pub file: u32,
     pub line: Option<u32>,
     pub cell: Option<&'a str>,
     pub column: Option<&'a str>,
 }
 
-/// Observations in columns.
+/// The dictionaries of the text columns that become enum types.
 #[derive(Debug, Default)]
-pub struct Observations {
-    names: Interner,
+pub struct Names {
+    pub areas: Interner,
+    pub indicators: Interner,
+    pub periods: Interner,
+    pub units: Interner,
+    pub declared: Interner,
+    pub columns: Interner,
+}
+
+impl Names {
+    fn kinds(&self) -> [&Interner; 6] {
+        [
+            &self.areas,
+            &self.indicators,
+            &self.periods,
+            &self.units,
+            &self.declared,
+            &self.columns,
+        ]
+    }
+}
+
+/// The observations read from one piece of one file, with their own dictionaries.
+#[derive(Debug, Default)]
+pub struct Chunk {
+    pub file: u32,
+    pub names: Names,
+    cells: Interner,
     area: Vec<u32>,
     indicator: Vec<u32>,
     year: Vec<i32>,
@@ -106,34 +180,51 @@ pub struct Observations {
     text: Texts,
     unit_declared: Vec<u32>,
     unit: Vec<u32>,
-    file: Vec<u32>,
     line: Vec<u32>,
     cell: Vec<u32>,
     column: Vec<u32>,
+    /// The largest number of decimals of a value, and the largest number of digits before the decimal point
+    /// (digits − decimals): together they give the DECIMAL type that holds every value.
+    max_decimals: i32,
+    max_int_digits: i32,
 }
 
-impl Observations {
+impl Chunk {
+    pub fn new(file: u32) -> Chunk {
+        Chunk {
+            file,
+            max_decimals: i32::MIN,
+            max_int_digits: i32::MIN,
+            ..Chunk::default()
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.area.len()
     }
 
     pub fn push(&mut self, o: Obs<'_>) {
         let row = self.area.len();
-        let id = |names: &mut Interner, s: Option<&str>| s.map_or(0, |s| names.id(s));
-        self.area.push(self.names.id(o.area));
-        self.indicator.push(self.names.id(o.indicator));
+        let n = &mut self.names;
+        self.area.push(n.areas.id(o.area));
+        self.indicator.push(n.indicators.id(o.indicator));
         self.year.push(o.year);
-        self.period.push(id(&mut self.names, o.period));
+        self.period.push(n.periods.opt(o.period));
         match o.value {
-            Some(n) => {
-                match i64::try_from(n.mantissa) {
+            Some(v) => {
+                match i64::try_from(v.mantissa) {
                     Ok(m) => self.mantissa.push(m),
                     Err(_) => {
                         self.mantissa.push(0);
-                        self.big.insert(row, n.mantissa);
+                        self.big.insert(row, v.mantissa);
                     }
                 }
-                self.decimals.push(n.decimals.clamp(-60, 60) as i8);
+                let d = v.decimals.clamp(-60, 60);
+                self.decimals.push(d as i8);
+                if o.status == Status::Reported {
+                    self.max_decimals = self.max_decimals.max(d);
+                    self.max_int_digits = self.max_int_digits.max(v.digits() as i32 - d);
+                }
             }
             None => {
                 self.mantissa.push(0);
@@ -147,45 +238,110 @@ impl Observations {
                 o.status
             });
         self.text.push(o.text);
-        self.unit_declared
-            .push(id(&mut self.names, o.unit_declared));
-        self.unit.push(id(&mut self.names, o.unit));
-        self.file.push(o.file);
+        self.unit_declared.push(n.declared.opt(o.unit_declared));
+        self.unit.push(n.units.opt(o.unit));
         self.line.push(o.line.unwrap_or(0));
-        self.cell.push(id(&mut self.names, o.cell));
-        self.column.push(id(&mut self.names, o.column));
+        self.cell.push(self.cells.opt(o.cell));
+        self.column.push(n.columns.opt(o.column));
     }
 
-    fn number(&self, row: usize) -> Option<Number> {
+    /// Pushes a reported value in its indicator's unit, read from a line of a text file.
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_plain(
+        &mut self,
+        area: &str,
+        indicator: &str,
+        year: i32,
+        value: Number,
+        text: &str,
+        unit: &str,
+        line: u32,
+        column: &str,
+    ) {
+        let n = &mut self.names;
+        self.area.push(n.areas.id(area));
+        self.indicator.push(n.indicators.id(indicator));
+        self.year.push(year);
+        self.period.push(0);
+        // `plain` numbers have at most 18 digits.
+        self.mantissa.push(value.mantissa as i64);
+        let d = value.decimals;
+        self.decimals.push(d as i8);
+        self.max_decimals = self.max_decimals.max(d);
+        self.max_int_digits = self.max_int_digits.max(value.digits() as i32 - d);
+        self.status.push(Status::Reported);
+        self.text.push(text);
+        self.unit_declared.push(0);
+        self.unit.push(n.units.id(unit));
+        self.line.push(line);
+        self.cell.push(0);
+        self.column.push(n.columns.id(column));
+    }
+
+    pub fn number(&self, row: usize) -> Option<Number> {
         (self.status[row] == Status::Reported).then(|| Number {
-            mantissa: self
-                .big
-                .get(&row)
-                .copied()
-                .unwrap_or(self.mantissa[row] as i128),
+            mantissa: if self.big.is_empty() {
+                self.mantissa[row] as i128
+            } else {
+                self.big
+                    .get(&row)
+                    .copied()
+                    .unwrap_or(self.mantissa[row] as i128)
+            },
             decimals: self.decimals[row] as i32,
         })
     }
 
-    /// The SQL type of the exact `value` column: DECIMAL at the largest printed scale, wide enough for every
-    /// value; DOUBLE only when no DECIMAL can hold them all exactly.
-    pub fn value_type(&self) -> ValueType {
-        let rows = || (0..self.len()).filter_map(|r| self.number(r));
-        let scale = rows().map(|n| n.decimals).max().unwrap_or(0).max(0);
-        let mut width = 18;
-        for n in rows() {
-            let digits = n.digits() as i32 + (scale - n.decimals);
-            if digits > 38 || scale > 38 {
-                return ValueType::Double;
-            }
-            if digits > 18 {
-                width = 38;
-            }
-        }
-        ValueType::Decimal {
-            width: width as u8,
-            scale: scale as i8,
-        }
+    /// The unscaled value at `scale` decimals (which is at least the row's own).
+    fn scaled(&self, row: usize, scale: i32) -> Option<i128> {
+        let n = self.number(row)?;
+        let shift = (scale - n.decimals) as usize;
+        Some(if shift == 0 {
+            n.mantissa
+        } else {
+            n.mantissa * POW10[shift]
+        })
+    }
+
+    /// The area, indicator, year and period of a row as global ids.
+    pub fn key(&self, row: usize, maps: &Maps) -> (u32, u32, i32, u32) {
+        (
+            maps.ids[0][self.area[row] as usize],
+            maps.ids[1][self.indicator[row] as usize],
+            self.year[row],
+            maps.ids[2][self.period[row] as usize],
+        )
+    }
+}
+
+const POW10: [i128; 39] = {
+    let mut p = [1i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// The SQL type of the exact `value` column: DECIMAL at the largest printed scale, wide enough for every
+/// value (a value needs its integer digits plus the scale); DOUBLE only when no DECIMAL can hold them all
+/// exactly.
+pub fn value_type(chunks: &[Chunk]) -> ValueType {
+    let scale = chunks
+        .iter()
+        .map(|c| c.max_decimals)
+        .max()
+        .unwrap_or(0)
+        .max(0);
+    let int_digits = chunks.iter().map(|c| c.max_int_digits).max().unwrap_or(0);
+    let width = int_digits.saturating_add(scale);
+    if scale > 38 || width > 38 {
+        return ValueType::Double;
+    }
+    ValueType::Decimal {
+        width: if width > 18 { 38 } else { 18 },
+        scale: scale as i8,
     }
 }
 
@@ -203,105 +359,170 @@ impl ValueType {
             ValueType::Double => "DOUBLE".to_string(),
         }
     }
-    fn arrow(self) -> DataType {
-        match self {
-            ValueType::Decimal { width, scale } => DataType::Decimal128(width, scale),
-            ValueType::Double => DataType::Float64,
-        }
-    }
 }
 
-const BATCH: usize = 65_536;
-
-fn string_array<'a>(
-    rows: std::ops::Range<usize>,
-    f: impl Fn(usize) -> Option<&'a str>,
-) -> ArrayRef {
-    let mut b = StringBuilder::with_capacity(rows.len(), rows.len() * 8);
-    for r in rows {
-        b.append_option(f(r));
-    }
-    Arc::new(b.finish())
+/// Per chunk, the position of each of its local names in the enum type of its column (index 0, NULL, maps to
+/// `u32::MAX`).
+pub struct Maps {
+    ids: [Vec<u32>; 6],
 }
 
-/// Appends the observations to the `observations` table, created with `value` of type `vt`.
-pub fn append(
-    db: &Db,
-    obs: &Observations,
-    dataset: &str,
-    files: &[String],
-    vt: ValueType,
-) -> Result<()> {
-    let schema = Arc::new(Schema::new(vec![
-        Field::new("dataset", DataType::Utf8, false),
-        Field::new("area", DataType::Utf8, false),
-        Field::new("indicator", DataType::Utf8, false),
-        Field::new("year", DataType::Int32, false),
-        Field::new("period", DataType::Utf8, true),
-        Field::new("value", vt.arrow(), true),
-        Field::new("value_text", DataType::Utf8, false),
-        Field::new("decimals", DataType::Int8, true),
-        Field::new("unit_declared", DataType::Utf8, true),
-        Field::new("unit", DataType::Utf8, true),
-        Field::new("status", DataType::Utf8, false),
-        Field::new("file", DataType::Utf8, false),
-        Field::new("line", DataType::Int32, true),
-        Field::new("cell", DataType::Utf8, true),
-        Field::new("source_column", DataType::Utf8, true),
-    ]));
-    let names = &obs.names;
-    let batches = (0..obs.len()).step_by(BATCH).map(|start| {
-        let end = (start + BATCH).min(obs.len());
-        let n = end - start;
-        let value: ArrayRef = match vt {
-            ValueType::Decimal { width, scale } => {
-                let mut b = Decimal128Builder::with_capacity(n);
-                for r in start..end {
-                    b.append_option(obs.number(r).map(|v| {
-                        v.mantissa_at(scale as i32)
-                            .expect("scale covers every value")
-                    }));
-                }
-                Arc::new(
-                    b.finish()
-                        .with_precision_and_scale(width, scale)
-                        .expect("valid decimal type"),
-                )
-            }
-            ValueType::Double => {
-                let mut b = Float64Builder::with_capacity(n);
-                for r in start..end {
-                    b.append_option(obs.number(r).map(Number::to_f64));
-                }
-                Arc::new(b.finish())
-            }
+/// The values of each enum type, in the order of their ids.
+pub struct Dictionaries {
+    pub kinds: [Vec<String>; 6],
+    index: [FxMap<String, u32>; 6],
+}
+
+/// Which enum type each interned column belongs to.
+pub const AREA: usize = 0;
+pub const INDICATOR: usize = 1;
+pub const PERIOD: usize = 2;
+pub const UNIT: usize = 3;
+pub const DECLARED: usize = 4;
+pub const COLUMN: usize = 5;
+
+impl Dictionaries {
+    /// Starts each type with the values the reference tables and the fixed lists give, in that order.
+    pub fn new(seed: [Vec<String>; 6]) -> Dictionaries {
+        let mut d = Dictionaries {
+            kinds: Default::default(),
+            index: Default::default(),
         };
-        let mut year = Int32Builder::with_capacity(n);
-        let mut decimals = Int8Builder::with_capacity(n);
-        let mut line = Int32Builder::with_capacity(n);
-        for r in start..end {
-            year.append_value(obs.year[r]);
-            decimals.append_option((obs.status[r] == Status::Reported).then_some(obs.decimals[r]));
-            line.append_option((obs.line[r] > 0).then_some(obs.line[r] as i32));
+        for (k, values) in seed.into_iter().enumerate() {
+            for v in values {
+                d.add(k, &v);
+            }
         }
-        let columns: Vec<ArrayRef> = vec![
-            string_array(start..end, |_| Some(dataset)),
-            string_array(start..end, |r| names.get(obs.area[r])),
-            string_array(start..end, |r| names.get(obs.indicator[r])),
-            Arc::new(year.finish()),
-            string_array(start..end, |r| names.get(obs.period[r])),
-            value,
-            string_array(start..end, |r| Some(obs.text.get(r))),
-            Arc::new(decimals.finish()),
-            string_array(start..end, |r| names.get(obs.unit_declared[r])),
-            string_array(start..end, |r| names.get(obs.unit[r])),
-            string_array(start..end, |r| Some(obs.status[r].as_str())),
-            string_array(start..end, |r| Some(files[obs.file[r] as usize].as_str())),
-            Arc::new(line.finish()),
-            string_array(start..end, |r| names.get(obs.cell[r])),
-            string_array(start..end, |r| names.get(obs.column[r])),
-        ];
-        RecordBatch::try_new(schema.clone(), columns).expect("columns match the schema")
-    });
-    db.append("observations", batches)
+        d
+    }
+
+    fn add(&mut self, kind: usize, v: &str) -> u32 {
+        if let Some(&i) = self.index[kind].get(v) {
+            return i;
+        }
+        let i = self.kinds[kind].len() as u32;
+        self.kinds[kind].push(v.to_string());
+        self.index[kind].insert(v.to_string(), i);
+        i
+    }
+
+    /// Adds every name the chunks use (new ones sorted, so the result does not depend on the order in which
+    /// pieces were read) and returns each chunk's mapping.
+    pub fn absorb(&mut self, chunks: &[Chunk]) -> Vec<Maps> {
+        for k in 0..6 {
+            let mut new: Vec<&str> = chunks
+                .iter()
+                .flat_map(|c| c.names.kinds()[k].strings())
+                .filter(|s| !self.index[k].contains_key(*s))
+                .collect();
+            new.sort_unstable();
+            new.dedup();
+            for s in new {
+                self.add(k, s);
+            }
+        }
+        chunks
+            .iter()
+            .map(|c| Maps {
+                ids: std::array::from_fn(|k| {
+                    std::iter::once(u32::MAX)
+                        .chain(c.names.kinds()[k].strings().map(|s| self.index[k][s]))
+                        .collect()
+                }),
+            })
+            .collect()
+    }
+}
+
+/// A chunk ready to be appended: its rows, its mapping to the enum ids, and the values shared by all rows.
+pub struct Part<'a> {
+    pub chunk: Chunk,
+    pub maps: Maps,
+    pub file_id: u32,
+    pub value_type: ValueType,
+    pub statuses: &'a [u32; 3],
+}
+
+impl Rows for Part<'_> {
+    fn len(&self) -> usize {
+        self.chunk.len()
+    }
+
+    /// Columns in the order of `sql/observations.sql`.
+    fn fill(&self, start: usize, cols: &mut [Column]) {
+        let c = &self.chunk;
+        let m = &self.maps;
+        let enum_id = |k: usize, local: u32| (local > 0).then(|| m.ids[k][local as usize]);
+        cols[0].ids(|_| Some(0));
+        cols[1].ids(|r| enum_id(AREA, c.area[start + r]));
+        cols[2].ids(|r| enum_id(INDICATOR, c.indicator[start + r]));
+        cols[3].i32s(|r| Some(c.year[start + r]));
+        cols[4].ids(|r| enum_id(PERIOD, c.period[start + r]));
+        match self.value_type {
+            ValueType::Decimal { scale, .. } => {
+                cols[5].i128s(|r| c.scaled(start + r, scale as i32))
+            }
+            ValueType::Double => cols[5].f64s(|r| c.number(start + r).map(Number::to_f64)),
+        }
+        cols[6].strs(|r| Some(c.text.get(start + r)));
+        cols[7].i8s(|r| (c.status[start + r] == Status::Reported).then_some(c.decimals[start + r]));
+        cols[8].ids(|r| enum_id(DECLARED, c.unit_declared[start + r]));
+        cols[9].ids(|r| enum_id(UNIT, c.unit[start + r]));
+        cols[10].ids(|r| {
+            let s = c.status[start + r];
+            Some(self.statuses[Status::ALL.iter().position(|x| *x == s).expect("a status")])
+        });
+        cols[11].ids(|_| Some(self.file_id));
+        cols[12].i32s(|r| (c.line[start + r] > 0).then_some(c.line[start + r] as i32));
+        cols[13].strs(|r| c.cells.get(c.cell[start + r]));
+        cols[14].ids(|r| enum_id(COLUMN, c.column[start + r]));
+    }
+}
+
+/// Later copies of the same area, indicator, year and period, as global row numbers (in file order; the first
+/// copy is the one the checks read).
+pub fn duplicates(chunks: &[Chunk], maps: &[Maps], dicts: &Dictionaries) -> Vec<u64> {
+    let dims = [
+        dicts.kinds[AREA].len() as u64,
+        dicts.kinds[INDICATOR].len() as u64,
+        dicts.kinds[PERIOD].len() as u64 + 1,
+    ];
+    let (lo, hi) = chunks
+        .iter()
+        .flat_map(|c| c.year.iter().copied())
+        .fold((i32::MAX, i32::MIN), |(a, b), y| (a.min(y), b.max(y)));
+    let years = if lo <= hi { (hi - lo) as u64 + 1 } else { 0 };
+    let space = dims.iter().product::<u64>().saturating_mul(years);
+    let mut out = Vec::new();
+    let mut row0 = 0u64;
+    // Dense key space (the usual case): one bit per possible key. Otherwise a hash set of the keys.
+    if space <= 1 << 31 {
+        let mut seen = vec![0u64; (space as usize).div_ceil(64)];
+        for (c, m) in chunks.iter().zip(maps) {
+            for r in 0..c.len() {
+                let (a, i, y, p) = c.key(r, m);
+                let p = if p == u32::MAX { 0 } else { p as u64 + 1 };
+                let k = ((a as u64 * dims[1] + i as u64) * dims[2] + p) * years + (y - lo) as u64;
+                let (w, b) = ((k / 64) as usize, 1u64 << (k % 64));
+                if seen[w] & b != 0 {
+                    out.push(row0 + r as u64);
+                } else {
+                    seen[w] |= b;
+                }
+            }
+            row0 += c.len() as u64;
+        }
+    } else {
+        let mut seen: std::collections::HashSet<(u32, u32, i32, u32), BuildHasherDefault<Fx>> =
+            Default::default();
+        for (c, m) in chunks.iter().zip(maps) {
+            for r in 0..c.len() {
+                if !seen.insert(c.key(r, m)) {
+                    out.push(row0 + r as u64);
+                }
+            }
+            row0 += c.len() as u64;
+        }
+    }
+    out
 }

@@ -1,8 +1,7 @@
 //! Parquet files, read by DuckDB's built-in reader. Typed columns keep their types: an integer or DECIMAL
 //! value is exact, a DOUBLE is read as a spreadsheet shows it, text goes through the number parser.
 
-use super::FileStats;
-use super::shape::{Cell, FileSink, RowLoc, Shape};
+use super::shape::{Cell, FileSink, Loaded, RowLoc, Shape};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::number::Number;
@@ -58,7 +57,7 @@ fn cell_at(c: &Col, i: usize) -> Cell<'_> {
     }
 }
 
-pub fn read(db: &Db, mut sink: FileSink<'_>) -> Result<FileStats> {
+pub fn read(db: &Db, mut sink: FileSink<'_>) -> Result<Loaded> {
     let spec = sink.spec;
     let path = &spec.abs;
     let bytes = std::fs::read(path).map_err(|source| Error::Read {

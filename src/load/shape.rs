@@ -1,12 +1,12 @@
 //! From rows of cells to observations: the column mapping of a file (long or wide), the keys of each record,
 //! and the reading of each value. Every value cell read ends as exactly one observation or one reject.
 
-use super::obs::{Obs, Observations, Status};
+use super::obs::{Chunk, FxMap, Obs, Status};
 use super::{FileStats, Reject, Resolver};
 use crate::manifest::{Blank, FileSpec, Key, Layout, WideBy, column_name};
 use crate::number::{self, Evidence, Number, NumberError};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A cell as a reader delivers it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -357,30 +357,76 @@ impl Shape {
     pub fn values_per_row(&self) -> usize {
         self.values.len()
     }
+
+    /// The columns of a plain long file (area, indicator, year and value columns; no period, no unit),
+    /// whose rows the loader can read without the general machinery.
+    pub fn plain(&self) -> Option<PlainCols> {
+        match (
+            &self.area,
+            &self.indicator,
+            &self.year,
+            &self.period,
+            &self.unit,
+            self.wide,
+        ) {
+            (
+                KeySrc::Column(a),
+                KeySrc::Column(i),
+                KeySrc::Column(y),
+                KeySrc::Absent,
+                KeySrc::Absent,
+                None,
+            ) if self.unnamed.is_empty() => Some(PlainCols {
+                area: *a,
+                indicator: *i,
+                year: *y,
+                value: self.values.first()?.idx,
+            }),
+            _ => None,
+        }
+    }
 }
 
-/// Reads the records of one file into observations and rejects.
+/// The columns of a plain long file.
+#[derive(Debug, Clone, Copy)]
+pub struct PlainCols {
+    area: usize,
+    indicator: usize,
+    year: usize,
+    value: usize,
+}
+
+/// Reads the records of one file (or one piece of a file) into observations and rejects.
 pub struct FileSink<'a> {
     pub res: &'a Resolver<'a>,
     pub spec: &'a FileSpec,
-    pub obs: &'a mut Observations,
-    pub rejects: &'a mut Vec<Reject>,
+    /// The observations being read, and those of earlier pieces of the file.
+    obs: Chunk,
+    chunks: Vec<Chunk>,
+    pub rejects: Vec<Reject>,
     pub file: u32,
     pub stats: FileStats,
     /// Unit text from a unit cell, for every record of the file.
     pub unit_text: Option<String>,
-    unit_cache: HashMap<String, Result<String, String>>,
-    indicator_cache: HashMap<String, String>,
+    unit_cache: FxMap<String, Result<Arc<str>, String>>,
+    indicator_cache: FxMap<String, Arc<str>>,
     /// First cell read as Vietnamese and as English, for the note on an undeclared locale.
     evidence: [Option<(String, String)>; 2],
     ambiguous: usize,
+}
+
+/// What reading a file produced.
+pub struct Loaded {
+    pub stats: FileStats,
+    pub chunks: Vec<Chunk>,
+    pub rejects: Vec<Reject>,
 }
 
 /// Where a reject is: the row, the cell's column, and the record's keys when known.
 struct At<'l> {
     loc: RowLoc<'l>,
     col: Option<usize>,
-    column: Option<String>,
+    column: Option<Cow<'l, str>>,
     keys: (Option<&'l str>, Option<&'l str>, Option<i32>),
 }
 
@@ -394,26 +440,125 @@ struct KeyError {
 }
 
 impl<'a> FileSink<'a> {
-    pub fn new(
-        res: &'a Resolver<'a>,
-        spec: &'a FileSpec,
-        obs: &'a mut Observations,
-        rejects: &'a mut Vec<Reject>,
-        file: u32,
-    ) -> Self {
+    pub fn new(res: &'a Resolver<'a>, spec: &'a FileSpec, file: u32) -> Self {
         FileSink {
             res,
             spec,
-            obs,
-            rejects,
+            obs: Chunk::new(file),
+            chunks: Vec::new(),
+            rejects: Vec::new(),
             file,
             stats: FileStats::new(spec),
             unit_text: None,
-            unit_cache: HashMap::new(),
-            indicator_cache: HashMap::new(),
+            unit_cache: FxMap::default(),
+            indicator_cache: FxMap::default(),
             evidence: [None, None],
             ambiguous: 0,
         }
+    }
+
+    /// Reads a row of a plain long file when it is a plain row: a valid area code, a declared indicator code,
+    /// a year, and a number the locale reads directly. Returns false, having changed nothing, for any other row,
+    /// which then goes through [`FileSink::row`] (which would read a plain row the same way).
+    pub fn plain_row(
+        &mut self,
+        cols: PlainCols,
+        shape: &Shape,
+        fields: &csv::ByteRecord,
+        line: u32,
+    ) -> bool {
+        if fields.len() != shape.width || self.unit_text.is_some() {
+            return false;
+        }
+        let field = |i: usize| fields.get(i).unwrap_or(b"").trim_ascii();
+        let (area, ind, year, value) = (
+            field(cols.area),
+            field(cols.indicator),
+            field(cols.year),
+            field(cols.value),
+        );
+        if area.is_empty()
+            || area.len() > 64
+            || !area
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        {
+            return false;
+        }
+        let year = match year {
+            [a, b, c, d] if year.iter().all(u8::is_ascii_digit) => {
+                let y = [a, b, c, d]
+                    .iter()
+                    .fold(0i32, |y, &&d| y * 10 + (d - b'0') as i32);
+                if !(1800..=2200).contains(&y) {
+                    return false;
+                }
+                y
+            }
+            _ => return false,
+        };
+        // ASCII throughout, so these are valid UTF-8.
+        let (Ok(area), Ok(ind), Ok(value)) = (
+            std::str::from_utf8(area),
+            std::str::from_utf8(ind),
+            std::str::from_utf8(value),
+        ) else {
+            return false;
+        };
+        let Some(indicator) = self.res.indicator(ind) else {
+            return false;
+        };
+        if value.is_empty() || self.spec.placeholders.iter().any(|p| p == value) {
+            return false;
+        }
+        let Some(parsed) = crate::number::plain(value, self.spec.locale) else {
+            return false;
+        };
+        let column = shape.values[0].header.as_str();
+        self.stats.rows += 1;
+        self.stats.values += 1;
+        self.stats.loaded += 1;
+        self.obs.push_plain(
+            area,
+            &indicator.code,
+            year,
+            parsed.number,
+            value,
+            &indicator.unit,
+            line,
+            column,
+        );
+        true
+    }
+
+    /// A sink for another piece of the same file, read separately and then absorbed in order.
+    pub fn piece(&self) -> FileSink<'a> {
+        let mut s = FileSink::new(self.res, self.spec, self.file);
+        s.unit_text = self.unit_text.clone();
+        s
+    }
+
+    /// Takes over what a sink for a later piece of the file read.
+    pub fn absorb(&mut self, other: FileSink<'a>) {
+        let own = std::mem::replace(&mut self.obs, Chunk::new(self.file));
+        if own.len() > 0 {
+            self.chunks.push(own);
+        }
+        self.chunks.extend(other.chunks);
+        if other.obs.len() > 0 {
+            self.chunks.push(other.obs);
+        }
+        self.rejects.extend(other.rejects);
+        self.stats.rows += other.stats.rows;
+        self.stats.values += other.stats.values;
+        self.stats.loaded += other.stats.loaded;
+        self.stats.rejected += other.stats.rejected;
+        for (mine, theirs) in self.evidence.iter_mut().zip(other.evidence) {
+            if mine.is_none() {
+                *mine = theirs;
+            }
+        }
+        self.ambiguous += other.ambiguous;
     }
 
     /// A row that cannot be read at all (wrong number of fields, invalid encoding): one reject for all its
@@ -434,7 +579,7 @@ impl<'a> FileSink<'a> {
         // The row's keys where they can still be read, so the reject is recognised as this area's report.
         let area = self
             .key_text(&shape.area, cells)
-            .map(|k| k.0)
+            .map(|k| k.0.into_owned())
             .filter(|a| crate::manifest::valid_name(a));
         let indicator = self
             .key_text(&shape.indicator, cells)
@@ -470,7 +615,7 @@ impl<'a> FileSink<'a> {
             file: self.file,
             line: at.loc.line(),
             cell: at.col.and_then(|c| at.loc.cell(c)),
-            column: at.column,
+            column: at.column.map(Cow::into_owned),
             area: at.keys.0.map(String::from),
             indicator: at.keys.1.map(String::from),
             year: at.keys.2,
@@ -481,7 +626,11 @@ impl<'a> FileSink<'a> {
         });
     }
 
-    fn key_text(&self, src: &KeySrc, cells: &[Cell<'_>]) -> Option<(String, Option<usize>)> {
+    fn key_text<'c>(
+        &self,
+        src: &'c KeySrc,
+        cells: &[Cell<'c>],
+    ) -> Option<(Cow<'c, str>, Option<usize>)> {
         match src {
             KeySrc::Column(i) => {
                 let c = cells.get(*i).copied().unwrap_or(Cell::Empty);
@@ -490,12 +639,15 @@ impl<'a> FileSink<'a> {
                 }
                 let t = match c {
                     // Codes typed as numbers: 94.0 is "94".
-                    Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
-                    other => other.text().into_owned(),
+                    Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                        Cow::Owned(format!("{}", f as i64))
+                    }
+                    Cell::Text(t) => Cow::Borrowed(t.trim()),
+                    other => Cow::Owned(other.text().into_owned()),
                 };
                 Some((t, Some(*i)))
             }
-            KeySrc::Constant(s) => Some((s.clone(), None)),
+            KeySrc::Constant(s) => Some((Cow::Borrowed(s.as_str()), None)),
             KeySrc::Absent => None,
         }
     }
@@ -516,7 +668,7 @@ impl<'a> FileSink<'a> {
                     At {
                         loc,
                         col: Some(i),
-                        column: Some(column_name(i as u32)),
+                        column: Some(Cow::Owned(column_name(i as u32))),
                         keys: (None, None, None),
                     },
                     c.text().into_owned(),
@@ -543,7 +695,7 @@ impl<'a> FileSink<'a> {
                     At {
                         loc,
                         col: e.col.or(first),
-                        column: e.column,
+                        column: e.column.map(Cow::Owned),
                         keys: (None, None, None),
                     },
                     e.raw,
@@ -555,40 +707,42 @@ impl<'a> FileSink<'a> {
             }
         };
         for v in &shape.values {
-            let (area, indicator, year) = match (shape.wide, v.key.as_deref()) {
-                (Some(WideBy::Area), Some(k)) => (
-                    Cow::Borrowed(k),
-                    Cow::Borrowed(keys.indicator.as_str()),
-                    keys.year,
-                ),
-                (Some(WideBy::Indicator), Some(k)) => (
-                    Cow::Borrowed(keys.area.as_str()),
-                    Cow::Owned(self.indicator(k)),
-                    keys.year,
-                ),
-                (Some(WideBy::Year), Some(k)) => (
-                    Cow::Borrowed(keys.area.as_str()),
-                    Cow::Borrowed(keys.indicator.as_str()),
-                    k.parse().unwrap_or(0),
-                ),
-                _ => (
-                    Cow::Borrowed(keys.area.as_str()),
-                    Cow::Borrowed(keys.indicator.as_str()),
-                    keys.year,
-                ),
-            };
+            let (area, indicator, year): (&str, Cow<'_, str>, i32) =
+                match (shape.wide, v.key.as_deref()) {
+                    (Some(WideBy::Area), Some(k)) => {
+                        (k, Cow::Borrowed(keys.indicator.as_ref()), keys.year)
+                    }
+                    (Some(WideBy::Indicator), Some(k)) => (
+                        keys.area.as_ref(),
+                        Cow::Owned(self.indicator(k).into_owned()),
+                        keys.year,
+                    ),
+                    (Some(WideBy::Year), Some(k)) => (
+                        keys.area.as_ref(),
+                        Cow::Borrowed(keys.indicator.as_ref()),
+                        k.parse().unwrap_or(0),
+                    ),
+                    _ => (
+                        keys.area.as_ref(),
+                        Cow::Borrowed(keys.indicator.as_ref()),
+                        keys.year,
+                    ),
+                };
             let cell = cells.get(v.idx).copied().unwrap_or(Cell::Empty);
+            let ind = match shape.wide {
+                Some(WideBy::Indicator) => self.res.indicator(&indicator),
+                _ => keys.ind,
+            };
             let bad_header = match shape.wide {
                 Some(WideBy::Indicator)
-                    if self.res.indicator(&indicator).is_none()
-                        && !crate::manifest::valid_name(&indicator) =>
+                    if ind.is_none() && !crate::manifest::valid_name(&indicator) =>
                 {
                     Some(format!(
                         "the column header '{}' is neither the code nor the name of a declared indicator",
                         v.header
                     ))
                 }
-                Some(WideBy::Area) if !crate::manifest::valid_name(&area) => Some(format!(
+                Some(WideBy::Area) if !crate::manifest::valid_name(area) => Some(format!(
                     "the column header '{}' is not an area code",
                     v.header
                 )),
@@ -599,7 +753,7 @@ impl<'a> FileSink<'a> {
                     At {
                         loc,
                         col: Some(v.idx),
-                        column: Some(v.header.clone()),
+                        column: Some(Cow::Borrowed(v.header.as_str())),
                         keys: (None, None, Some(year)),
                     },
                     cell.text().into_owned(),
@@ -612,22 +766,23 @@ impl<'a> FileSink<'a> {
             self.value(
                 loc,
                 v,
-                &area,
+                area,
                 &indicator,
                 year,
                 keys.period.as_deref(),
                 keys.unit.as_deref(),
                 cell,
+                ind,
             );
         }
     }
 
-    fn keys(
+    fn keys<'c>(
         &mut self,
-        shape: &Shape,
+        shape: &'c Shape,
         header: &[String],
-        cells: &[Cell<'_>],
-    ) -> Result<Keys, KeyError> {
+        cells: &[Cell<'c>],
+    ) -> Result<Keys<'a, 'c>, KeyError> {
         let missing = |what: &str, src: &KeySrc| KeyError {
             reason: "missing_key",
             message: format!("no {what} in this row"),
@@ -642,14 +797,14 @@ impl<'a> FileSink<'a> {
             },
         };
         let area = match shape.wide {
-            Some(WideBy::Area) => String::new(),
+            Some(WideBy::Area) => Cow::Borrowed(""),
             _ => match self.key_text(&shape.area, cells) {
                 Some((t, col)) => {
                     if !crate::manifest::valid_name(&t) {
                         return Err(KeyError {
                             reason: "invalid_code",
                             message: format!("'{t}' is not an area code"),
-                            raw: t.clone(),
+                            raw: t.into_owned(),
                             column: header_of(col, header),
                             col,
                         });
@@ -659,18 +814,24 @@ impl<'a> FileSink<'a> {
                 None => return Err(missing("area code", &shape.area)),
             },
         };
+        let mut ind = None;
         let indicator = match shape.wide {
-            Some(WideBy::Indicator) => String::new(),
+            Some(WideBy::Indicator) => Cow::Borrowed(""),
             _ => match self.key_text(&shape.indicator, cells) {
                 Some((t, col)) => {
-                    let code = self.indicator(&t);
-                    if self.res.indicator(&code).is_none() && !crate::manifest::valid_name(&code) {
+                    let code = match t {
+                        Cow::Borrowed(b) => self.indicator(b),
+                        Cow::Owned(o) => Cow::Owned(self.indicator(&o).into_owned()),
+                    };
+                    ind = self.res.indicator(&code);
+                    if ind.is_none() && !crate::manifest::valid_name(&code) {
+                        let raw = code.into_owned();
                         return Err(KeyError {
                             reason: "invalid_code",
                             message: format!(
-                                "'{t}' is neither the code nor the name of a declared indicator"
+                                "'{raw}' is neither the code nor the name of a declared indicator"
                             ),
-                            raw: t.clone(),
+                            raw,
                             column: header_of(col, header),
                             col,
                         });
@@ -692,7 +853,7 @@ impl<'a> FileSink<'a> {
                         return Err(KeyError {
                             reason: "invalid_year",
                             message: format!("'{t}' is not a year"),
-                            raw: t.clone(),
+                            raw: t.into_owned(),
                             column: header_of(col, header),
                             col,
                         });
@@ -708,7 +869,7 @@ impl<'a> FileSink<'a> {
                     return Err(KeyError {
                         reason: "invalid_period",
                         message: format!("'{t}' is not a period (Q1–Q4, H1, H2, M01–M12)"),
-                        raw: t.clone(),
+                        raw: t.into_owned(),
                         column: header_of(col, header),
                         col,
                     });
@@ -717,9 +878,10 @@ impl<'a> FileSink<'a> {
         };
         let unit = match self.key_text(&shape.unit, cells) {
             Some((t, _)) => Some(t),
-            None => self.unit_text.clone(),
+            None => self.unit_text.clone().map(Cow::Owned),
         };
         Ok(Keys {
+            ind,
             area,
             indicator,
             year,
@@ -729,13 +891,18 @@ impl<'a> FileSink<'a> {
     }
 
     /// Indicator code for the text of an indicator cell or header (a code, or a declared name).
-    fn indicator(&mut self, text: &str) -> String {
+    fn indicator<'t>(&mut self, text: &'t str) -> Cow<'t, str> {
+        let t = text.trim();
+        if self.res.indicator(t).is_some() {
+            return Cow::Borrowed(t);
+        }
         if let Some(c) = self.indicator_cache.get(text) {
-            return c.clone();
+            return Cow::Owned(c.to_string());
         }
         let code = self.res.indicator_code(text);
-        self.indicator_cache.insert(text.to_string(), code.clone());
-        code
+        self.indicator_cache
+            .insert(text.to_string(), code.as_str().into());
+        Cow::Owned(code)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -749,12 +916,12 @@ impl<'a> FileSink<'a> {
         period: Option<&str>,
         unit_text: Option<&str>,
         cell: Cell<'_>,
+        ind: Option<&'a crate::manifest::Indicator>,
     ) {
         let keys = (Some(area), Some(indicator), Some(year));
         let col = Some(v.idx);
-        let column = Some(v.header.clone());
+        let column = Some(Cow::Borrowed(v.header.as_str()));
         let res = self.res;
-        let ind = res.indicator(indicator);
         let text = cell.text();
         let push_obs = |s: &mut Self,
                         value: Option<Number>,
@@ -774,7 +941,6 @@ impl<'a> FileSink<'a> {
                 unit_declared: declared,
                 unit,
                 status,
-                file: s.file,
                 line: loc.line(),
                 cell: cell_addr.as_deref(),
                 column: Some(v.header.as_str()),
@@ -962,9 +1128,9 @@ impl<'a> FileSink<'a> {
         }
         let units = &res.ds.units;
         let (value, unit, status) = match (ind, declared_unit.as_deref()) {
-            (Some(i), None) => (Some(number), Some(i.unit.clone()), Status::Reported),
+            (Some(i), None) => (Some(number), Some(i.unit.as_str()), Status::Reported),
             (Some(i), Some(d)) if d == i.unit => {
-                (Some(number), Some(i.unit.clone()), Status::Reported)
+                (Some(number), Some(i.unit.as_str()), Status::Reported)
             }
             (Some(i), Some(d)) => {
                 let (from, to) = (
@@ -972,15 +1138,11 @@ impl<'a> FileSink<'a> {
                     units.get(&i.unit).expect("canonical unit"),
                 );
                 match units.conversion(from, to) {
-                    Some(f) => (
-                        Some(convert(number, f)),
-                        Some(d.to_string()),
-                        Status::Reported,
-                    ),
-                    None => (None, Some(d.to_string()), Status::Unconvertible),
+                    Some(f) => (Some(convert(number, f)), Some(d), Status::Reported),
+                    None => (None, Some(d), Status::Unconvertible),
                 }
             }
-            (None, d) => (Some(number), d.map(String::from), Status::Reported),
+            (None, d) => (Some(number), d, Status::Reported),
         };
         let value = if status == Status::Reported {
             value
@@ -992,24 +1154,17 @@ impl<'a> FileSink<'a> {
             Cell::Text(_) => text,
             _ => Cow::Owned(number.to_string()),
         };
-        push_obs(
-            self,
-            value,
-            &printed,
-            declared.as_deref(),
-            unit.as_deref(),
-            status,
-        );
+        push_obs(self, value, &printed, declared.as_deref(), unit, status);
     }
 
     /// Resolves unit text to a unit code, or says why not.
-    fn unit(&mut self, text: &str) -> Result<String, String> {
+    fn unit(&mut self, text: &str) -> Result<Arc<str>, String> {
         if let Some(r) = self.unit_cache.get(text) {
             return r.clone();
         }
         let units = &self.res.ds.units;
         let r = match units.resolve(text) {
-            Some((u, _)) => Ok(u.code.clone()),
+            Some((u, _)) => Ok(u.code.as_str().into()),
             None => Err(match units.suggest(text) {
                 Some(s) => format!(
                     "unit '{}' is not in the unit catalogue; did you mean '{}'?",
@@ -1027,7 +1182,7 @@ impl<'a> FileSink<'a> {
     }
 
     /// Closes the file: notes on what the reader saw.
-    pub fn finish(mut self, shape: Option<&Shape>) -> FileStats {
+    pub fn finish(mut self, shape: Option<&Shape>) -> Loaded {
         if let Some(s) = shape {
             if !s.unread.is_empty() {
                 self.stats
@@ -1056,7 +1211,15 @@ impl<'a> FileSink<'a> {
                 if self.ambiguous == 1 { "" } else { "s" }
             ));
         }
-        self.stats
+        let mut chunks = self.chunks;
+        if self.obs.len() > 0 {
+            chunks.push(self.obs);
+        }
+        Loaded {
+            stats: self.stats,
+            chunks,
+            rejects: self.rejects,
+        }
     }
 }
 
@@ -1069,12 +1232,13 @@ fn header_of(col: Option<usize>, header: &[String]) -> Option<String> {
     }
 }
 
-struct Keys {
-    area: String,
-    indicator: String,
+struct Keys<'a, 'c> {
+    ind: Option<&'a crate::manifest::Indicator>,
+    area: Cow<'c, str>,
+    indicator: Cow<'c, str>,
     year: i32,
     period: Option<String>,
-    unit: Option<String>,
+    unit: Option<Cow<'c, str>>,
 }
 
 /// A year key: an integer 1800–2200, possibly typed as `2022.0`.

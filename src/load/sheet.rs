@@ -1,8 +1,7 @@
 //! Spreadsheets (xlsx, xlsm, xls, xlsb, ods) through calamine: one sheet, an optional cell range, cells with
 //! their addresses.
 
-use super::FileStats;
-use super::shape::{Cell, FileSink, RowLoc, Shape};
+use super::shape::{Cell, FileSink, Loaded, RowLoc, Shape};
 use crate::error::{Error, Place, Result};
 use crate::manifest::{CellRef, column_name};
 use calamine::{Data, Reader};
@@ -29,7 +28,7 @@ fn cell(d: Option<&Data>) -> Cell<'_> {
     }
 }
 
-pub fn read(mut sink: FileSink<'_>) -> Result<FileStats> {
+pub fn read(mut sink: FileSink<'_>) -> Result<Loaded> {
     let spec = sink.spec;
     let path = &spec.abs;
     let bytes = std::fs::read(path).map_err(|source| Error::Read {

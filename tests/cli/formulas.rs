@@ -14,7 +14,7 @@ fn run(manifest: &str, data: &str, check_id: &str, params: &[(&str, toml::Value)
     std::fs::write(dir.path().join("data.csv"), data).unwrap();
     let ds = Dataset::open(dir.path()).unwrap();
     let db = Db::open(None, &Options::default()).unwrap();
-    statlint::load::load(&db, &ds, &mut |_| {}).unwrap();
+    statlint::load::load(&db, &ds, Default::default(), &mut |_| {}).unwrap();
     check::prelude(&db).unwrap();
     db.sandbox().unwrap();
     let sel = Selection {

@@ -9,10 +9,15 @@ use crate::error::{Error, Result};
 use duckdb::arrow::datatypes::SchemaRef;
 use duckdb::arrow::record_batch::RecordBatch;
 use duckdb::types::Value;
-use duckdb::{Config, Connection};
+use duckdb::{Connection, ffi};
+use std::ffi::{CStr, CString};
+use std::mem::ManuallyDrop;
 use std::path::Path;
 use std::sync::Arc;
 
+mod append;
+
+pub use append::{Column, Rows};
 pub use duckdb::InterruptHandle;
 
 /// A result set: its schema and its batches.
@@ -27,8 +32,28 @@ impl Table {
     }
 }
 
+/// The database and the connection statlint queries through. Bulk loads open further connections to the same
+/// database (one per loading thread), which is why the database handle is kept here.
 pub struct Db {
-    conn: Connection,
+    conn: ManuallyDrop<Connection>,
+    raw: RawDb,
+}
+
+/// The database handle, used only to open connections, which DuckDB allows from any thread.
+#[derive(Clone, Copy)]
+struct RawDb(ffi::duckdb_database);
+unsafe impl Send for RawDb {}
+unsafe impl Sync for RawDb {}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        // SAFETY: the connection is dropped exactly once, here, before the database it belongs to is closed;
+        // no other connection to the database outlives a bulk load.
+        unsafe {
+            ManuallyDrop::drop(&mut self.conn);
+            ffi::duckdb_close(&mut self.raw.0);
+        }
+    }
 }
 
 /// How to open the engine.
@@ -40,30 +65,43 @@ pub struct Options {
     pub threads: Option<usize>,
 }
 
+/// A DuckDB error from the C API, as the `duckdb` crate reports its own.
+fn ffi_error(message: String) -> duckdb::Error {
+    duckdb::Error::DuckDBFailure(ffi::Error::new(ffi::DuckDBError), Some(message))
+}
+
+fn cstring(s: &str) -> Result<CString, duckdb::Error> {
+    CString::new(s).map_err(|_| ffi_error(format!("'{s}' contains a NUL character")))
+}
+
 impl Db {
     /// Opens an in-memory database, or the database file at `path`.
     pub fn open(path: Option<&Path>, opts: &Options) -> Result<Db> {
-        let mut config = Config::default()
-            .with("autoinstall_known_extensions", "false")
-            .and_then(|c| c.with("autoload_known_extensions", "false"))
-            .map_err(Error::engine("cannot configure DuckDB"))?;
-        if let Some(m) = &opts.memory_limit {
-            config = config
-                .max_memory(m)
-                .map_err(Error::engine(format!("memory limit '{m}'")))?;
-        }
-        if let Some(t) = opts.threads {
-            config = config.threads(t as i64).map_err(Error::engine("threads"))?;
-        }
-        let conn = match path {
-            None => Connection::open_in_memory_with_flags(config),
-            Some(p) => Connection::open_with_flags(p, config),
-        }
-        .map_err(Error::engine(match path {
+        let context = match path {
             None => "cannot open an in-memory DuckDB database".to_string(),
             Some(p) => format!("{}: cannot open as a DuckDB database", p.display()),
-        }))?;
-        Ok(Db { conn })
+        };
+        let mut settings: Vec<(&str, String)> = vec![
+            ("autoinstall_known_extensions", "false".into()),
+            ("autoload_known_extensions", "false".into()),
+        ];
+        if let Some(m) = &opts.memory_limit {
+            settings.push(("memory_limit", m.clone()));
+        }
+        if let Some(t) = opts.threads {
+            settings.push(("threads", t.to_string()));
+        }
+        let raw = open_raw(path, &settings).map_err(Error::engine(context.clone()))?;
+        // SAFETY: `raw` is an open database; the connection does not close it (that is `Drop`'s job).
+        let conn = unsafe { Connection::open_from_raw(raw) }.map_err(|e| {
+            let mut raw = raw;
+            unsafe { ffi::duckdb_close(&mut raw) };
+            Error::engine(context)(e)
+        })?;
+        Ok(Db {
+            conn: ManuallyDrop::new(conn),
+            raw: RawDb(raw),
+        })
     }
 
     /// The DuckDB library version, e.g. `v1.4.1`.
@@ -196,5 +234,51 @@ impl std::fmt::Display for NamedError {
                 write!(f, "the query uses ${n}, which is not a declared parameter")
             }
         }
+    }
+}
+
+/// Opens a database through the C API with the given settings.
+fn open_raw(
+    path: Option<&Path>,
+    settings: &[(&str, String)],
+) -> Result<ffi::duckdb_database, duckdb::Error> {
+    let path = match path {
+        Some(p) => Some(cstring(&p.to_string_lossy())?),
+        None => None,
+    };
+    // SAFETY: every pointer handed to DuckDB is a valid NUL-terminated string or an out-parameter; the config
+    // and the error message are freed on every path.
+    unsafe {
+        let mut config: ffi::duckdb_config = std::ptr::null_mut();
+        if ffi::duckdb_create_config(&mut config) != ffi::DuckDBSuccess {
+            return Err(ffi_error("cannot create a configuration".into()));
+        }
+        for (name, value) in settings {
+            let (n, v) = (cstring(name)?, cstring(value)?);
+            if ffi::duckdb_set_config(config, n.as_ptr(), v.as_ptr()) != ffi::DuckDBSuccess {
+                ffi::duckdb_destroy_config(&mut config);
+                return Err(ffi_error(format!("invalid setting {name} = '{value}'")));
+            }
+        }
+        let mut db: ffi::duckdb_database = std::ptr::null_mut();
+        let mut err: *mut std::os::raw::c_char = std::ptr::null_mut();
+        let rc = ffi::duckdb_open_ext(
+            path.as_ref().map_or(std::ptr::null(), |p| p.as_ptr()),
+            &mut db,
+            config,
+            &mut err,
+        );
+        ffi::duckdb_destroy_config(&mut config);
+        if rc != ffi::DuckDBSuccess {
+            let message = if err.is_null() {
+                "unknown error".to_string()
+            } else {
+                let m = CStr::from_ptr(err).to_string_lossy().into_owned();
+                ffi::duckdb_free(err.cast());
+                m
+            };
+            return Err(ffi_error(message));
+        }
+        Ok(db)
     }
 }
