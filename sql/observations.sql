@@ -16,5 +16,12 @@ CREATE TABLE observations (
     file file_path NOT NULL,
     line INTEGER,
     cell VARCHAR,
-    source_column column_header
+    source_column column_header,
+    -- Filled by the loader from the keys (area, indicator, period, year): the indicator's class; the rowid of
+    -- the first copy when this row repeats a key (the checks read the first copy only); the rowid and value
+    -- of the same key one year earlier (its first copy).
+    class indicator_class,
+    duplicate_of BIGINT,
+    prev_row BIGINT,
+    prev_value VALUE_TYPE
 );

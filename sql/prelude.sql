@@ -43,9 +43,6 @@ FROM periods p
 JOIN areas a ON valid_on(a.valid_from, a.valid_to, p.ref_date)
 WHERE a.parent IS NOT NULL;
 
--- The observations the checks read: one per key, with the indicator's class.
+-- The observations the checks read: one per key (the first copy), with its rowid in observations as rid.
 CREATE VIEW obs AS
-SELECT o.*, i.class, i.relation, i.exact, i.signed
-FROM observations o
-LEFT JOIN indicators i ON i.code = o.indicator
-WHERE o.rowid NOT IN (SELECT rid FROM duplicate_rows);
+SELECT *, rowid AS rid FROM observations WHERE duplicate_of IS NULL;

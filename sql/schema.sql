@@ -6,6 +6,8 @@
 -- M01–M12), and for observations unit_text, column_header, file_path and dataset_name. They compare and join
 -- as integers and read as text.
 
+CREATE TYPE indicator_class AS ENUM ('additive', 'ratio', 'per_capita', 'growth', 'non_additive');
+
 CREATE TABLE dataset (
     name VARCHAR NOT NULL,
     title VARCHAR,
@@ -31,7 +33,7 @@ CREATE TABLE indicators (
     name VARCHAR NOT NULL,
     name_en VARCHAR,
     unit unit_code NOT NULL,
-    class VARCHAR NOT NULL,
+    class indicator_class NOT NULL,
     numerator indicator_code,
     denominator indicator_code,
     multiplier DOUBLE,
@@ -95,8 +97,3 @@ CREATE TABLE rejects (
     "values" INTEGER NOT NULL
 );
 
--- Observations with the same area, indicator, year and period as an earlier one (in file order), by row id:
--- structure.duplicate reports every copy, the other checks read the first.
-CREATE TABLE duplicate_rows (
-    rid BIGINT NOT NULL
-);

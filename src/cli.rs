@@ -65,6 +65,11 @@ pub struct SqlArgs {
     /// How to print results.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+
+    /// Lift the sandbox the SQL otherwise runs in: allow reading and writing files (COPY … TO, read_csv),
+    /// attaching databases, loading extensions and changing settings. Only for SQL you wrote yourself.
+    #[arg(long)]
+    pub unsafe_sql: bool,
 }
 
 #[derive(Debug, Args)]

@@ -65,6 +65,7 @@ pub enum Error {
     },
 
     /// The database engine failed.
+    #[cfg(feature = "engine")]
     #[error("{context}")]
     Engine {
         context: String,
@@ -116,6 +117,7 @@ impl Error {
         }
     }
 
+    #[cfg(feature = "engine")]
     pub fn engine(context: impl Into<String>) -> impl FnOnce(duckdb::Error) -> Error {
         let context = context.into();
         move |source| Error::Engine { context, source }
@@ -123,6 +125,7 @@ impl Error {
 
     /// The whole chain, `a: b: c`, as printed after `statlint:`.
     pub fn chain(&self) -> String {
+        #[cfg(feature = "engine")]
         if let Error::Engine { context, source } = self {
             // DuckDB's own message is complete; its source is only a numeric error code.
             return format!("{context}: {}", source.to_string().trim_end());

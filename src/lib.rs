@@ -5,8 +5,11 @@
 //! The binary is a thin layer over [`run`].
 
 pub mod check;
+#[cfg(feature = "engine")]
 pub mod cli;
+#[cfg(feature = "engine")]
 pub mod cmd;
+#[cfg(feature = "engine")]
 pub mod db;
 pub mod error;
 pub mod load;
@@ -14,16 +17,21 @@ pub mod manifest;
 pub mod number;
 pub mod panel;
 pub mod period;
+#[cfg(feature = "engine")]
 pub mod render;
+#[cfg(feature = "engine")]
 pub mod repl;
+#[cfg(feature = "engine")]
 pub mod report;
 pub mod timing;
 pub mod units;
 
+#[cfg(feature = "engine")]
 pub use cmd::{Io, Outcome};
 pub use error::{Error, Result};
 
 /// Runs one parsed command line.
+#[cfg(feature = "engine")]
 pub fn run(cli: cli::Cli, io: &mut Io<'_>) -> Result<Outcome> {
     match &cli.command {
         cli::Command::Check(a) => cmd::check::run(a, io),
@@ -48,6 +56,7 @@ pub fn run(cli: cli::Cli, io: &mut Io<'_>) -> Result<Outcome> {
 }
 
 /// `statlint 0.1.0 (DuckDB v1.4.1)`.
+#[cfg(feature = "engine")]
 pub fn version() -> String {
     format!(
         "{} (DuckDB {})",

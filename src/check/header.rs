@@ -182,6 +182,7 @@ pub(super) fn coerce(v: &toml::Value, default: &toml::Value) -> Option<toml::Val
 }
 
 /// A parameter as a value DuckDB can bind.
+#[cfg(feature = "engine")]
 pub(crate) fn bind(v: &toml::Value) -> duckdb::types::Value {
     use duckdb::types::Value as V;
     match v {

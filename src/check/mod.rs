@@ -3,16 +3,20 @@
 //! add to it. The manifest and the command line select, exclude, re-grade and re-parameterise checks.
 
 mod builtin;
+#[cfg(feature = "engine")]
 mod finding;
 mod header;
+#[cfg(feature = "engine")]
 mod run;
 
 use crate::error::{Error, Place, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+#[cfg(feature = "engine")]
 pub use finding::{Finding, Location, Num};
 pub use header::Severity;
+#[cfg(feature = "engine")]
 pub use run::{CheckResult, Outcome as RunOutcome, Report, run};
 
 /// One check, ready to run.
@@ -36,11 +40,13 @@ pub struct Check {
     pub builtin: bool,
 }
 
+#[cfg(feature = "engine")]
 const PRELUDE: &str = include_str!("../../sql/prelude.sql");
 
 /// Creates the helpers the checks share (`sql/prelude.sql`: the area tree per period, the observations
 /// without later duplicates, macros) in a loaded database. `statlint sql` has them too, so a check's SQL
 /// can be tried by hand.
+#[cfg(feature = "engine")]
 pub fn prelude(db: &crate::db::Db) -> Result<()> {
     let _t = crate::timing::span("prelude");
     db.batch(PRELUDE, "cannot create the check helpers (sql/prelude.sql)")

@@ -122,6 +122,33 @@ fn at_file_line(message: &str, check: &Check) -> String {
     }
 }
 
+/// An engine message, with what to do about it when DuckDB ran out of memory or lacks an extension.
+fn engine_advice(db: &Db, message: &str) -> String {
+    // DuckDB suggests installing a missing extension or enabling auto-install: neither is possible here.
+    if let Some(i) = message.find("Please try installing") {
+        return format!(
+            "{}\n(statlint installs and loads no extensions: only Parquet and JSON are built in)",
+            message[..i].trim_end()
+        );
+    }
+    if !message.contains("Out of Memory") {
+        return message.to_string();
+    }
+    let limit = db
+        .memory_limit()
+        .map(|l| format!(" ({l})"))
+        .unwrap_or_default();
+    // DuckDB's own advice (SET memory_limit, SET threads) cannot be followed: the settings are locked.
+    let message = message
+        .split("Possible solutions")
+        .next()
+        .unwrap_or(message)
+        .trim_end();
+    format!(
+        "{message}\nhint: the check needs more than DuckDB's memory limit{limit}: raise it with --memory-limit (e.g. --memory-limit 8GB)"
+    )
+}
+
 /// Runs one check.
 fn run_one(
     db: &Db,
@@ -131,10 +158,10 @@ fn run_one(
 ) -> Outcome {
     let lookup = |name: &str| check.params.get(name).map(header::bind);
     let why = |e: NamedError| match e {
-        NamedError::Engine(e) => e.to_string().trim_end().to_string(),
+        NamedError::Engine(e) => engine_advice(db, e.to_string().trim_end()),
         other => other.to_string(),
     };
-    let table = match db.query_named(&check.sql, &lookup) {
+    let table = match db.query_check(&check.sql, &lookup) {
         Ok(t) => t,
         Err(e) => {
             return Outcome::Failed {
@@ -154,7 +181,7 @@ fn run_one(
     findings.sort_by_key(sort_key);
     let (mut items, mut not_evaluated) = (None, None);
     if let Some(sql) = &check.counts {
-        let t = match db.query_named(sql, &lookup) {
+        let t = match db.query_check(sql, &lookup) {
             Ok(t) => t,
             Err(e) => {
                 return Outcome::Failed {

@@ -7,6 +7,11 @@ use crate::render;
 
 pub fn run(args: &SqlArgs, io: &mut Io<'_>) -> Result<Outcome> {
     let session = super::open(&args.data, io)?;
+    // The same sandbox as the checks: a query pasted from elsewhere cannot read or write files, reach the
+    // network, load extensions or undo the sandbox, unless asked for.
+    if !args.unsafe_sql {
+        session.db.sandbox()?;
+    }
     match &args.query {
         Some(q) => {
             let table = session

@@ -12,8 +12,9 @@ use duckdb::types::Value;
 use duckdb::{Connection, ffi};
 use std::ffi::{CStr, CString};
 use std::mem::ManuallyDrop;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod append;
 
@@ -37,6 +38,9 @@ impl Table {
 pub struct Db {
     conn: ManuallyDrop<Connection>,
     raw: RawDb,
+    /// DuckDB's `temp_directory`, private to this database and removed with it: spilling never writes into
+    /// the working directory (DuckDB's default `.tmp`), which may be the dataset folder.
+    temp: PathBuf,
 }
 
 /// The database handle, used only to open connections, which DuckDB allows from any thread.
@@ -53,13 +57,15 @@ impl Drop for Db {
             ManuallyDrop::drop(&mut self.conn);
             ffi::duckdb_close(&mut self.raw.0);
         }
+        let _ = std::fs::remove_dir_all(&self.temp);
     }
 }
 
 /// How to open the engine.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// DuckDB's `memory_limit`, e.g. `4GB`; `None`: DuckDB's default (80% of RAM).
+    /// DuckDB's `memory_limit`, e.g. `4GB`; `None`: DuckDB's default (80% of RAM). Beyond it, sorts, joins and
+    /// aggregates spill to a private temporary folder; what cannot spill fails with an out-of-memory error.
     pub memory_limit: Option<String>,
     /// Worker threads; `None`: one per core.
     pub threads: Option<usize>,
@@ -88,10 +94,20 @@ impl Db {
         if let Some(m) = &opts.memory_limit {
             settings.push(("memory_limit", m.clone()));
         }
+        let temp = private_temp_dir();
+        settings.push(("temp_directory", temp.display().to_string()));
         if let Some(t) = opts.threads {
             settings.push(("threads", t.to_string()));
         }
-        let raw = open_raw(path, &settings).map_err(Error::engine(context.clone()))?;
+        let raw = open_raw(path, &settings).map_err(|e| {
+            let e = match &opts.memory_limit {
+                Some(m) if e.to_string().contains("memory_limit") => ffi_error(format!(
+                    "invalid memory limit '{m}': give a size such as 500MB or 4GB"
+                )),
+                _ => e,
+            };
+            Error::engine(context.clone())(e)
+        })?;
         // SAFETY: `raw` is an open database; the connection does not close it (that is `Drop`'s job).
         let conn = unsafe { Connection::open_from_raw(raw) }.map_err(|e| {
             let mut raw = raw;
@@ -101,6 +117,7 @@ impl Db {
         Ok(Db {
             conn: ManuallyDrop::new(conn),
             raw: RawDb(raw),
+            temp,
         })
     }
 
@@ -209,13 +226,80 @@ impl Db {
         self.conn.interrupt_handle()
     }
 
-    /// Closes the door after loading: no file or network access, no extensions, no attaching databases, and
-    /// no way for later SQL to undo it.
+    /// Closes the door after loading: no file or network access (only the private temporary folder stays
+    /// reachable, for spilling), no extensions, no attaching database files, no persistent secrets, and no way
+    /// for later SQL to undo it (`SET`, `RESET` and `PRAGMA` of any setting fail once it is locked).
     pub fn sandbox(&self) -> Result<()> {
         self.batch(
-            "SET enable_external_access = false; SET allow_community_extensions = false; SET lock_configuration = true;",
+            "SET enable_external_access = false; SET allow_community_extensions = false; \
+             SET allow_persistent_secrets = false; SET lock_configuration = true;",
             "cannot restrict the database",
         )
+    }
+
+    /// Runs a check's query: exactly one statement, which the engine's parser (not its first keyword) says is
+    /// a query, in a read-only transaction that is rolled back afterwards. So a check can neither change the
+    /// data the next check sees (DML with `RETURNING`, `CREATE OR REPLACE VIEW obs`) nor smuggle in a second
+    /// statement after a `;`.
+    pub fn query_check(
+        &self,
+        sql: &str,
+        lookup: &dyn Fn(&str) -> Option<Value>,
+    ) -> Result<Table, NamedError> {
+        self.only_a_query(sql)?;
+        self.conn
+            .execute_batch("BEGIN TRANSACTION READ ONLY")
+            .map_err(NamedError::Engine)?;
+        let result = self.query_named(sql, lookup);
+        // A check that ended the transaction itself (COMMIT, ROLLBACK) leaves nothing to roll back.
+        let _ = self.conn.execute_batch("ROLLBACK");
+        result
+    }
+
+    /// Fails unless `sql` is one statement of the query kind. Parsing and preparing happen on a connection of
+    /// their own, which runs nothing; a statement that does not prepare passes here and fails, with the
+    /// engine's message, when it is prepared for real.
+    fn only_a_query(&self, sql: &str) -> Result<(), NamedError> {
+        let q = cstring(sql).map_err(NamedError::Engine)?;
+        // SAFETY: the connection, the extracted statements and the prepared statement are created and destroyed
+        // here, on every path; `self.raw` is an open database.
+        unsafe {
+            let mut con: ffi::duckdb_connection = std::ptr::null_mut();
+            if ffi::duckdb_connect(self.raw.0, &mut con) != ffi::DuckDBSuccess {
+                return Err(NamedError::Engine(ffi_error(
+                    "cannot open a connection".into(),
+                )));
+            }
+            let mut extracted: ffi::duckdb_extracted_statements = std::ptr::null_mut();
+            let n = ffi::duckdb_extract_statements(con, q.as_ptr(), &mut extracted);
+            let mut kind = None;
+            if n == 1 {
+                let mut stmt: ffi::duckdb_prepared_statement = std::ptr::null_mut();
+                if ffi::duckdb_prepare_extracted_statement(con, extracted, 0, &mut stmt)
+                    == ffi::DuckDBSuccess
+                {
+                    kind = Some(ffi::duckdb_prepared_statement_type(stmt));
+                }
+                ffi::duckdb_destroy_prepare(&mut stmt);
+            }
+            ffi::duckdb_destroy_extracted(&mut extracted);
+            ffi::duckdb_disconnect(&mut con);
+            if n > 1 {
+                return Err(NamedError::Statements(n as usize));
+            }
+            match kind {
+                Some(k) if k != ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_SELECT => {
+                    Err(NamedError::NotAQuery(statement_kind(k)))
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+
+    /// DuckDB's `memory_limit` now in force, e.g. `50.0 MiB`.
+    pub fn memory_limit(&self) -> Option<String> {
+        self.scalar("SELECT current_setting('memory_limit')", &[])
+            .ok()
     }
 }
 
@@ -224,6 +308,10 @@ impl Db {
 pub enum NamedError {
     Engine(duckdb::Error),
     Unbound(String),
+    /// A check with more than one statement.
+    Statements(usize),
+    /// A check whose statement is not a query: its kind, e.g. `DELETE`.
+    NotAQuery(&'static str),
 }
 
 impl std::fmt::Display for NamedError {
@@ -233,8 +321,57 @@ impl std::fmt::Display for NamedError {
             NamedError::Unbound(n) => {
                 write!(f, "the query uses ${n}, which is not a declared parameter")
             }
+            NamedError::Statements(n) => write!(
+                f,
+                "a check is one query, but this has {n} statements separated by ';' (a counts query goes after a `--! counts` line)"
+            ),
+            NamedError::NotAQuery(kind) => write!(
+                f,
+                "a check is one query that returns findings (SELECT, WITH, FROM …), and this statement is {kind}: checks cannot change the database, its settings or anything outside it"
+            ),
         }
     }
+}
+
+/// The name of a statement kind, for messages.
+fn statement_kind(k: ffi::duckdb_statement_type) -> &'static str {
+    match k {
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_INSERT => "INSERT",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_UPDATE => "UPDATE",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_DELETE => "DELETE",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_CREATE => "CREATE",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_DROP => "DROP",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_ALTER => "ALTER",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_COPY => "COPY",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_EXPORT => "EXPORT",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_ATTACH => "ATTACH",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_DETACH => "DETACH",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_SET => "SET",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_VARIABLE_SET => "SET VARIABLE",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_PRAGMA => "PRAGMA",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_LOAD => "LOAD or INSTALL",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_TRANSACTION => "BEGIN, COMMIT or ROLLBACK",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_CALL => "CALL",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_EXPLAIN => "EXPLAIN",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_VACUUM => "VACUUM",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_ANALYZE => "ANALYZE",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_MULTI => "multi-part",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_CREATE_FUNC => "CREATE FUNCTION",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_COPY_DATABASE => "COPY DATABASE",
+        ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_MERGE_INTO => "MERGE",
+        _ => "non-query",
+    }
+}
+
+/// A fresh path for one database's `temp_directory` under the system's temporary folder (`TMPDIR`). DuckDB
+/// creates it when it first spills.
+fn private_temp_dir() -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    std::env::temp_dir().join(format!(
+        "statlint-{}-{}.tmp",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ))
 }
 
 /// Opens a database through the C API with the given settings.

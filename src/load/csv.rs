@@ -35,7 +35,30 @@ fn decode<'b>(
         ));
     }
     match encoding {
-        Encoding::Utf8 => Ok((Cow::Borrowed(bytes), None)),
+        Encoding::Utf8 => {
+            if let Some(enc) = utf16_without_bom(bytes) {
+                let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+                if !had_errors {
+                    return Ok((
+                        Cow::Owned(text.into_owned().into_bytes()),
+                        Some(format!(
+                            "converted from {} (no byte order mark, but every second byte is zero)",
+                            enc.name()
+                        )),
+                    ));
+                }
+            }
+            if std::str::from_utf8(bytes).is_err() {
+                if let Some((text, note)) = legacy::detect(bytes) {
+                    return Ok((Cow::Owned(text.into_bytes()), Some(note)));
+                }
+            }
+            Ok((Cow::Borrowed(bytes), None))
+        }
+        Encoding::Tcvn3 => Ok((
+            Cow::Owned(legacy::tcvn3(bytes).into_bytes()),
+            Some("decoded from TCVN3".to_string()),
+        )),
         Encoding::Legacy(enc) => {
             let (text, had_errors) = enc.decode_without_bom_handling(bytes);
             if had_errors {
@@ -55,6 +78,166 @@ fn decode<'b>(
     }
 }
 
+/// UTF-16 text without a byte order mark, told by its zero bytes: in the first 4 KiB, every second byte is
+/// zero (ASCII text) and the others are not.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    if head.len() < 8 {
+        return None;
+    }
+    let zeros = |k: usize| head.iter().skip(k).step_by(2).filter(|b| **b == 0).count();
+    let half = head.len() / 2;
+    let (even, odd) = (zeros(0), zeros(1));
+    // ASCII has a zero high byte; Vietnamese letters (U+00C0–U+1EF9) do not, so allow a quarter of them.
+    if odd * 4 >= half * 3 && even * 20 < half {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 4 >= half * 3 && odd * 20 < half {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Legacy Vietnamese encodings: TCVN3, and telling it from windows-1258 when no encoding is declared.
+mod legacy {
+    use unicode_normalization::UnicodeNormalization;
+
+    /// TCVN3 (TCVN 5712 VN3, the ABC fonts), bytes 0x80–0xFF; bytes below are ASCII.
+    const TCVN3_HIGH: [char; 128] = [
+        '\u{00C0}', '\u{1EA2}', '\u{00C3}', '\u{00C1}', '\u{1EA0}', '\u{1EB6}', '\u{1EAC}',
+        '\u{00C8}', '\u{1EBA}', '\u{1EBC}', '\u{00C9}', '\u{1EB8}', '\u{1EC6}', '\u{00CC}',
+        '\u{1EC8}', '\u{0128}', '\u{00CD}', '\u{1ECA}', '\u{00D2}', '\u{1ECE}', '\u{00D5}',
+        '\u{00D3}', '\u{1ECC}', '\u{1ED8}', '\u{1EDC}', '\u{1EDE}', '\u{1EE0}', '\u{1EDA}',
+        '\u{1EE2}', '\u{00D9}', '\u{1EE6}', '\u{0168}', '\u{00A0}', '\u{0102}', '\u{00C2}',
+        '\u{00CA}', '\u{00D4}', '\u{01A0}', '\u{01AF}', '\u{0110}', '\u{0103}', '\u{00E2}',
+        '\u{00EA}', '\u{00F4}', '\u{01A1}', '\u{01B0}', '\u{0111}', '\u{1EB0}', '\u{0300}',
+        '\u{0309}', '\u{0303}', '\u{0301}', '\u{0323}', '\u{00E0}', '\u{1EA3}', '\u{00E3}',
+        '\u{00E1}', '\u{1EA1}', '\u{1EB2}', '\u{1EB1}', '\u{1EB3}', '\u{1EB5}', '\u{1EAF}',
+        '\u{1EB4}', '\u{1EAE}', '\u{1EA6}', '\u{1EA8}', '\u{1EAA}', '\u{1EA4}', '\u{1EC0}',
+        '\u{1EB7}', '\u{1EA7}', '\u{1EA9}', '\u{1EAB}', '\u{1EA5}', '\u{1EAD}', '\u{00E8}',
+        '\u{1EC2}', '\u{1EBB}', '\u{1EBD}', '\u{00E9}', '\u{1EB9}', '\u{1EC1}', '\u{1EC3}',
+        '\u{1EC5}', '\u{1EBF}', '\u{1EC7}', '\u{00EC}', '\u{1EC9}', '\u{1EC4}', '\u{1EBE}',
+        '\u{1ED2}', '\u{0129}', '\u{00ED}', '\u{1ECB}', '\u{00F2}', '\u{1ED4}', '\u{1ECF}',
+        '\u{00F5}', '\u{00F3}', '\u{1ECD}', '\u{1ED3}', '\u{1ED5}', '\u{1ED7}', '\u{1ED1}',
+        '\u{1ED9}', '\u{1EDD}', '\u{1EDF}', '\u{1EE1}', '\u{1EDB}', '\u{1EE3}', '\u{00F9}',
+        '\u{1ED6}', '\u{1EE7}', '\u{0169}', '\u{00FA}', '\u{1EE5}', '\u{1EEB}', '\u{1EED}',
+        '\u{1EEF}', '\u{1EE9}', '\u{1EF1}', '\u{1EF3}', '\u{1EF7}', '\u{1EF9}', '\u{00FD}',
+        '\u{1EF5}', '\u{1ED0}',
+    ];
+
+    /// TCVN3 bytes as (composed) UTF-8 text.
+    pub fn tcvn3(bytes: &[u8]) -> String {
+        bytes
+            .iter()
+            .map(|&b| {
+                if b < 0x80 {
+                    b as char
+                } else {
+                    TCVN3_HIGH[(b - 0x80) as usize]
+                }
+            })
+            .nfc()
+            .collect()
+    }
+
+    fn windows_1258(bytes: &[u8]) -> String {
+        let (text, _) = encoding_rs::WINDOWS_1258.decode_without_bom_handling(bytes);
+        text.nfc().collect()
+    }
+
+    /// Whether a word can be Vietnamese: Latin letters with Vietnamese marks only (circumflex, breve, horn,
+    /// đ) and at most one tone mark.
+    fn vietnamese(word: &str) -> bool {
+        let mut tones = 0;
+        for c in word.to_lowercase().nfd() {
+            match c {
+                'a'..='z' | '0'..='9' | 'đ' | '\u{0302}' | '\u{0306}' | '\u{031B}' => {}
+                '\u{0300}' | '\u{0301}' | '\u{0303}' | '\u{0309}' | '\u{0323}' => tones += 1,
+                _ => return false,
+            }
+        }
+        tones <= 1
+    }
+
+    /// Words with a byte outside ASCII, as byte ranges (words are separated by ASCII punctuation and
+    /// whitespace).
+    fn words(bytes: &[u8]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for i in 0..=bytes.len() {
+            let end = i == bytes.len() || (bytes[i] < 0x80 && !bytes[i].is_ascii_alphanumeric());
+            if end {
+                if bytes[start..i].iter().any(|b| *b >= 0x80) {
+                    out.push((start, i));
+                }
+                start = i + 1;
+            }
+        }
+        out
+    }
+
+    /// A file that is not UTF-8 whose words are Vietnamese in exactly one of windows-1258 and TCVN3 (and
+    /// there are at least three of them): the text in that encoding, and a note that says so.
+    pub fn detect(bytes: &[u8]) -> Option<(String, String)> {
+        let ws = words(bytes);
+        if ws.len() < 3 {
+            return None;
+        }
+        let fits = |decode: fn(&[u8]) -> String| {
+            ws.iter()
+                .all(|&(a, b)| decode(&bytes[a..b]).split_whitespace().all(vietnamese))
+        };
+        let (name, decode): (&str, fn(&[u8]) -> String) = match (fits(windows_1258), fits(tcvn3)) {
+            (true, false) => ("windows-1258", windows_1258),
+            (false, true) => ("TCVN3", tcvn3),
+            _ => return None,
+        };
+        // An example word that a Western (windows-1252) reading shows differently.
+        let western = |a: usize, b: usize| {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(&bytes[a..b])
+                .0
+                .into_owned()
+        };
+        let (a, b) = ws
+            .iter()
+            .copied()
+            .find(|&(a, b)| western(a, b) != decode(&bytes[a..b]))
+            .unwrap_or(ws[0]);
+        let shown = western(a, b);
+        let note = format!(
+            "read as {name}: no encoding is declared and the file is not UTF-8, but each of its {} words with letters outside ASCII is Vietnamese in {name} and not in {} ('{shown}' is '{}'); declare encoding = \"{}\" to make it explicit",
+            ws.len(),
+            if name == "TCVN3" {
+                "windows-1258"
+            } else {
+                "TCVN3"
+            },
+            decode(&bytes[a..b]),
+            name.to_lowercase(),
+        );
+        Some((decode(bytes), note))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn tcvn3_and_windows_1258_are_told_apart() {
+            let tcvn = b"T\xe6ng s\xe8 d\xa9n, \xa7i\xd6n Bi\xaan";
+            assert_eq!(tcvn3(tcvn), "Tổng số dân, Điện Biên");
+            assert!(detect(tcvn).unwrap().1.starts_with("read as TCVN3"));
+            let cp1258 = b"T\xf4\xd2ng s\xf4\xec d\xe2n, \xd0i\xea\xf2n Bi\xean";
+            let (text, note) = detect(cp1258).unwrap();
+            assert_eq!(text, "Tổng số dân, Điện Biên");
+            assert!(note.starts_with("read as windows-1258"));
+            // UTF-8 text with one legacy word is neither.
+            assert!(detect("Điện Biên Phủ, M\u{fc}ong".as_bytes()).is_none());
+        }
+    }
+}
+
 /// A short description of an invalid UTF-8 field for a reject message.
 fn invalid_utf8(field: &[u8], e: std::str::Utf8Error) -> String {
     let at = e.valid_up_to();
@@ -63,7 +246,7 @@ fn invalid_utf8(field: &[u8], e: std::str::Utf8Error) -> String {
         .map(|b| format!("0x{b:02X}"))
         .unwrap_or_default();
     format!(
-        "the line is not valid UTF-8 (byte {byte} after '{}'); if the file is in a legacy encoding, declare it, e.g. encoding = \"windows-1258\"",
+        "the line is not valid UTF-8 (byte {byte} after '{}'); if the file is in a legacy encoding, declare it, e.g. encoding = \"windows-1258\" or \"tcvn3\"",
         String::from_utf8_lossy(&field[..at])
             .chars()
             .rev()
@@ -76,7 +259,7 @@ fn invalid_utf8(field: &[u8], e: std::str::Utf8Error) -> String {
 }
 
 /// Pieces of at least this many bytes are read in parallel.
-const PIECE: usize = 4 << 20;
+pub(super) const PIECE: usize = 4 << 20;
 
 /// A CSV file whose header has been read: the rest is read in pieces, possibly on several threads.
 pub struct Prepared<'a> {
@@ -119,24 +302,40 @@ impl<'a> Prepared<'a> {
 }
 
 /// Reads the file, its encoding and its header, and splits the data into pieces.
-pub fn prepare(mut sink: FileSink<'_>) -> Result<Prepared<'_>> {
-    let spec = sink.spec;
-    let path = &spec.abs;
+#[cfg(feature = "engine")]
+pub fn prepare(sink: FileSink<'_>) -> Result<Prepared<'_>> {
+    let path = &sink.spec.abs;
     let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: path.clone(),
         source,
     })?;
+    prepare_bytes(sink, bytes, PIECE)
+}
+
+/// [`prepare`] on the file's bytes, with pieces of about `piece` bytes.
+pub fn prepare_bytes(mut sink: FileSink<'_>, bytes: Vec<u8>, piece: usize) -> Result<Prepared<'_>> {
+    let spec = sink.spec;
+    let path = &spec.abs;
     sink.stats.blake3 = blake3::hash(&bytes).to_hex().to_string();
     let (text, note) = decode(&bytes, spec.encoding, path)?;
     if let Some(n) = note {
         sink.stats.encoding = Some(n.clone());
         sink.stats.notes.push(n);
     }
-    let text = match text {
+    let mut text = match text {
         Cow::Owned(t) => t,
         Cow::Borrowed(b) if b.len() == bytes.len() => bytes,
         Cow::Borrowed(b) => b.to_vec(),
     };
+    // Old Mac line ends (CR only): lines are counted by LF, so make them LF.
+    if memchr::memchr(b'\n', &text).is_none() && memchr::memchr(b'\r', &text).is_some() {
+        for b in text.iter_mut().filter(|b| **b == b'\r') {
+            *b = b'\n';
+        }
+        sink.stats
+            .notes
+            .push("line ends are CR only (classic Mac OS); read as lines".to_string());
+    }
     let mut rdr = reader(spec, &text[..]);
     let mut rec = csv::ByteRecord::new();
     let mut lines = LineCounter::default();
@@ -180,6 +379,13 @@ pub fn prepare(mut sink: FileSink<'_>) -> Result<Prepared<'_>> {
                 "the header line is empty",
             ));
         }
+        if let Some((_, message)) = guard(&rec) {
+            return Err(Error::input(
+                path,
+                Some(Place::Line(line as usize)),
+                format!("the header line: {message}"),
+            ));
+        }
         let fields: Vec<String> = if spec.header {
             rec.iter()
                 .map(|f| {
@@ -221,7 +427,7 @@ pub fn prepare(mut sink: FileSink<'_>) -> Result<Prepared<'_>> {
         // The data starts after this record.
         let start = rdr.position().byte() as usize;
         let first_line = 1 + memchr::memchr_iter(b'\n', &text[..start]).count() as u64;
-        let pieces = split(&text, start, first_line, spec.quote, spec.delimiter, PIECE);
+        let pieces = split(&text, start, first_line, spec.quote, spec.delimiter, piece);
         return Ok(Prepared {
             sink,
             text,
@@ -275,6 +481,21 @@ fn read_records(
     while let Ok(true) = rdr.read_byte_record(&mut rec) {
         let at = start + rec.position().map_or(0, |p| p.byte() as usize);
         let line = lines.line_at(text, at);
+        let rest = start + rdr.position().byte() as usize;
+        if rest >= text.len() && unclosed_quote(&text[at..], sink.spec.quote, sink.spec.delimiter) {
+            let swallowed = memchr::memchr_iter(b'\n', text[at..].trim_ascii_end()).count();
+            let message = format!(
+                "a quote opened on this line is never closed, so the {swallowed} line{} after it {} read as part of one field; close the quote, or set quote to a character the file does not use",
+                if swallowed == 1 { "" } else { "s" },
+                if swallowed == 1 { "was" } else { "were" },
+            );
+            reject_whole(sink, shape, line, &rec, "unclosed_quote", message);
+            continue;
+        }
+        if let Some((reason, message)) = guard(&rec) {
+            reject_whole(sink, shape, line, &rec, reason, message);
+            continue;
+        }
         if let Some(cols) = plain {
             if sink.plain_row(cols, shape, &rec, line as u32) {
                 continue;
@@ -282,6 +503,88 @@ fn read_records(
         }
         data_row(sink, shape, header, line, &rec);
     }
+}
+
+/// The longest line (record) read, in bytes: a longer one is rejected, not read into memory cell by cell.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// A record that is not read at all: longer than [`MAX_LINE`], or holding NUL bytes (a binary file, or
+/// UTF-16 text without its byte order mark).
+fn guard(rec: &csv::ByteRecord) -> Option<(&'static str, String)> {
+    let bytes = rec.as_slice();
+    if bytes.len() > MAX_LINE {
+        let (i, longest) = rec
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, f)| f.len())
+            .unwrap_or((0, b""));
+        return Some((
+            "too_long",
+            format!(
+                "the line holds {} bytes, more than the {} bytes (1 MiB) a line may have; field {} alone has {} bytes",
+                bytes.len(),
+                MAX_LINE,
+                i + 1,
+                longest.len()
+            ),
+        ));
+    }
+    let field = rec.iter().position(|f| memchr::memchr(0, f).is_some())?;
+    Some((
+        "invalid_encoding",
+        format!(
+            "field {} holds a NUL byte (0x00): the file may be binary, or UTF-16 text without a byte order mark",
+            field + 1
+        ),
+    ))
+}
+
+/// Rejects a whole record without reading its cells; the raw text shown is cut to 200 characters.
+fn reject_whole(
+    sink: &mut FileSink<'_>,
+    shape: &Shape,
+    line: u64,
+    rec: &csv::ByteRecord,
+    reason: &'static str,
+    message: String,
+) {
+    let raw: Vec<u8> = rec
+        .iter()
+        .flat_map(|f| f.iter().chain(std::iter::once(&sink.spec.delimiter)))
+        .take(800)
+        .copied()
+        .collect();
+    let raw: String = String::from_utf8_lossy(&raw)
+        .replace('\0', "\\0")
+        .chars()
+        .take(200)
+        .collect();
+    sink.reject_row(shape, RowLoc::Line(line as u32), reason, message, raw, &[]);
+}
+
+/// Whether `text`, read as CSV from the start of a record to the end of the file, ends inside a quoted field.
+fn unclosed_quote(text: &[u8], quote: u8, delim: u8) -> bool {
+    let (mut quoted, mut field_start) = (false, true);
+    let mut i = 0;
+    while i < text.len() {
+        let b = text[i];
+        if quoted {
+            if b == quote {
+                if text.get(i + 1) == Some(&quote) {
+                    i += 2;
+                    continue;
+                }
+                quoted = false;
+            }
+        } else if b == quote && field_start {
+            quoted = true;
+            field_start = false;
+        } else {
+            field_start = b == delim || b == b'\n' || b == b'\r';
+        }
+        i += 1;
+    }
+    quoted
 }
 
 /// Cuts `text[start..]` into pieces of about `size` bytes at line breaks outside quoted fields. Quotes are
@@ -428,11 +731,21 @@ fn data_row(
             })
             .collect::<Vec<_>>()
             .join(&(sink.spec.delimiter as char).to_string());
-        let message = format!(
+        let mut message = format!(
             "{} fields where the header has {}",
             cells.len(),
             shape.width
         );
+        let breaks: usize = rec
+            .iter()
+            .map(|f| memchr::memchr_iter(b'\n', f).count())
+            .sum();
+        if breaks > 0 {
+            message.push_str(&format!(
+                "; a quoted field runs over the next {breaks} line{}, which were read as part of this row: is a quote missing or extra on this line?",
+                if breaks == 1 { "" } else { "s" }
+            ));
+        }
         sink.reject_row(shape, loc, "wrong_column_count", message, raw, &cells);
         return;
     }

@@ -3,26 +3,36 @@
 //! and reason. For each file, values read = values loaded + values rejected.
 
 mod csv;
+// Without the engine, what only the database load uses is unused.
+#[cfg_attr(not(feature = "engine"), allow(dead_code))]
 mod obs;
+#[cfg(feature = "engine")]
 mod parquet;
+#[cfg(feature = "engine")]
 mod reference;
 mod shape;
 mod sheet;
 
+#[cfg(feature = "engine")]
 use crate::db::Db;
 use crate::error::Error;
 use crate::error::Result;
 use crate::manifest::{Dataset, FileSpec, Format, Indicator};
+#[cfg(feature = "engine")]
 use duckdb::types::Value;
 use obs::FxMap;
+#[cfg(feature = "engine")]
 use std::sync::Mutex;
+#[cfg(feature = "engine")]
 use std::sync::atomic::{AtomicUsize, Ordering};
 use unicode_normalization::UnicodeNormalization;
 
 pub use obs::{Status, ValueType};
 pub use shape::{Cell, RowLoc, year_in_header};
 
+#[cfg(feature = "engine")]
 const SCHEMA: &str = include_str!("../../sql/schema.sql");
+#[cfg(feature = "engine")]
 const OBSERVATIONS: &str = include_str!("../../sql/observations.sql");
 
 /// What loading one file found.
@@ -82,6 +92,7 @@ pub struct Reject {
 }
 
 /// The result of a load.
+#[cfg(feature = "engine")]
 #[derive(Debug, Clone)]
 pub struct LoadReport {
     pub files: Vec<FileStats>,
@@ -148,6 +159,7 @@ impl<'a> Resolver<'a> {
 }
 
 /// Runs `f` on `0..n` with up to `threads` threads; results in order.
+#[cfg(feature = "engine")]
 fn parallel<T: Send>(threads: usize, n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     if threads <= 1 || n <= 1 {
         return (0..n).map(f).collect();
@@ -179,6 +191,7 @@ fn parallel<T: Send>(threads: usize, n: usize, f: impl Fn(usize) -> T + Sync) ->
 }
 
 /// A file after its first reading step.
+#[cfg(feature = "engine")]
 enum Stage<'a> {
     /// A text file with its header read, to be read in pieces.
     Csv(csv::Prepared<'a>),
@@ -202,8 +215,39 @@ impl Default for LoadOptions {
     }
 }
 
+/// Reads data file `file` of `ds` from `bytes` instead of from its path, without a database: what the reader
+/// found, and the rejects. A text file is cut into pieces of about `piece` bytes (`None`: the size [`load`]
+/// uses). The fuzz targets (`fuzz/`) call it; Parquet files, which DuckDB reads, are refused.
+pub fn read_bytes(
+    ds: &Dataset,
+    file: usize,
+    bytes: Vec<u8>,
+    piece: Option<usize>,
+) -> Result<(FileStats, Vec<Reject>)> {
+    let res = Resolver::new(ds);
+    let spec = &ds.files[file];
+    let sink = shape::FileSink::new(&res, spec, file as u32);
+    let loaded = match spec.format {
+        Format::Csv => {
+            let p = csv::prepare_bytes(sink, bytes, piece.unwrap_or(csv::PIECE))?;
+            let pieces = (0..p.pieces()).map(|k| p.read_piece(k)).collect();
+            p.finish(pieces)
+        }
+        Format::Xlsx | Format::Xls | Format::Xlsb | Format::Ods => sheet::read_bytes(sink, bytes)?,
+        Format::Parquet => {
+            return Err(Error::input(
+                &spec.abs,
+                None,
+                "Parquet files are read by DuckDB, which this build does not have",
+            ));
+        }
+    };
+    Ok((loaded.stats, loaded.rejects))
+}
+
 /// Reads every data file: whole files in parallel, then the pieces of large text files in parallel. On an
 /// error, the files before the failing one are returned with it, so their counts can still be shown.
+#[cfg(feature = "engine")]
 fn read_files<'a>(
     db: &Db,
     res: &'a Resolver<'a>,
@@ -268,6 +312,7 @@ fn read_files<'a>(
 }
 
 /// Loads the dataset into `db`: reads every file, then creates the types and tables and fills them.
+#[cfg(feature = "engine")]
 pub fn load(
     db: &Db,
     ds: &Dataset,
@@ -338,29 +383,43 @@ pub fn load(
         &OBSERVATIONS.replace("VALUE_TYPE", &value_type.sql()),
         "cannot create the observations table",
     )?;
-    let duplicates = obs::duplicates(&chunks, &maps, &dicts);
+    let links = obs::links(&chunks, &maps, &dicts)
+        .map_err(|m| Error::invalid(&ds.manifest_path, None, m))?;
+    let prev_values = obs::prev_values(&chunks, &links, value_type);
+    let classes: Vec<u32> = dicts.kinds[obs::INDICATOR]
+        .iter()
+        .map(|code| {
+            ds.indicators
+                .iter()
+                .find(|i| &i.code == code)
+                .map_or(u32::MAX, |i| class_id(i.class))
+        })
+        .collect();
     let total: usize = chunks.iter().map(obs::Chunk::len).sum();
     let statuses = [0, 1, 2];
     let parts: Vec<obs::Part<'_>> = chunks
         .into_iter()
         .zip(maps)
-        .map(|(chunk, maps)| obs::Part {
-            file_id: file_ids[chunk.file as usize],
-            chunk,
-            maps,
-            value_type,
-            statuses: &statuses,
-        })
+        .zip(links.repeats.into_iter().zip(links.prev))
+        .zip(prev_values)
+        .map(
+            |(((chunk, maps), (repeats, prev)), prev_values)| obs::Part {
+                file_id: file_ids[chunk.file as usize],
+                chunk,
+                maps,
+                value_type,
+                statuses: &statuses,
+                classes: &classes,
+                repeats,
+                prev,
+                prev_values,
+            },
+        )
         .collect();
     drop(t);
     let t = crate::timing::span("load: append observations");
     db.append_parts("observations", parts, opts.threads)?;
     drop(t);
-    let rows: Vec<Vec<Value>> = duplicates
-        .iter()
-        .map(|&r| vec![(r as i64).into()])
-        .collect();
-    db.append_rows("duplicate_rows", &rows)?;
     insert_rejects(db, &rejects, &file_names)?;
     insert_files(db, &files)?;
     Ok(LoadReport {
@@ -372,6 +431,7 @@ pub fn load(
 }
 
 /// The codes the manifest declares, which start each enum type in their declared order.
+#[cfg(feature = "engine")]
 fn seed(ds: &Dataset) -> [Vec<String>; 6] {
     let areas = ds
         .areas
@@ -406,8 +466,22 @@ fn seed(ds: &Dataset) -> [Vec<String>; 6] {
     [areas, indicators, periods, units, vec![], vec![]]
 }
 
+/// The position of an indicator class in the `indicator_class` enum of sql/schema.sql.
+#[cfg(feature = "engine")]
+fn class_id(c: crate::manifest::Class) -> u32 {
+    use crate::manifest::Class;
+    match c {
+        Class::Additive => 0,
+        Class::Ratio => 1,
+        Class::PerCapita => 2,
+        Class::Growth => 3,
+        Class::NonAdditive => 4,
+    }
+}
+
 /// Creates an enum type whose values, in order, are `values` (a VARCHAR type when there are none). The values
 /// go through a table, never through SQL text.
+#[cfg(feature = "engine")]
 fn create_enum(db: &Db, name: &str, values: &[String]) -> Result<()> {
     let context = format!("cannot create the type {name}");
     if values.is_empty() {
@@ -434,10 +508,12 @@ fn create_enum(db: &Db, name: &str, values: &[String]) -> Result<()> {
     Ok(())
 }
 
+#[cfg(feature = "engine")]
 fn opt<T: Into<Value>>(v: Option<T>) -> Value {
     v.map_or(Value::Null, Into::into)
 }
 
+#[cfg(feature = "engine")]
 fn insert_rejects(db: &Db, rejects: &[Reject], names: &[String]) -> Result<()> {
     let rows: Vec<Vec<Value>> = rejects
         .iter()
@@ -466,12 +542,15 @@ fn insert_rejects(db: &Db, rejects: &[Reject], names: &[String]) -> Result<()> {
 }
 
 /// Lists go in as text joined by U+001F and are split in SQL.
+#[cfg(feature = "engine")]
 const SEP: &str = "\u{1f}";
 
+#[cfg(feature = "engine")]
 pub(crate) fn joined(items: &[String]) -> Value {
     items.join(SEP).into()
 }
 
+#[cfg(feature = "engine")]
 fn insert_files(db: &Db, files: &[FileStats]) -> Result<()> {
     for f in files {
         db.execute(

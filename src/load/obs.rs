@@ -2,6 +2,7 @@
 //! every file is read (the scale of the exact `value` column, and the codes of the enum types, are known only
 //! then).
 
+#[cfg(feature = "engine")]
 use crate::db::{Column, Rows};
 use crate::number::Number;
 use std::collections::HashMap;
@@ -441,8 +442,15 @@ pub struct Part<'a> {
     pub file_id: u32,
     pub value_type: ValueType,
     pub statuses: &'a [u32; 3],
+    /// The class of each indicator (by enum id) as its id in the class enum, or `u32::MAX`.
+    pub classes: &'a [u32],
+    /// (local row, global row of the first copy) of the rows that repeat a key.
+    pub repeats: Vec<(u32, u32)>,
+    pub prev: Vec<u32>,
+    pub prev_values: PrevValues,
 }
 
+#[cfg(feature = "engine")]
 impl Rows for Part<'_> {
     fn len(&self) -> usize {
         self.chunk.len()
@@ -476,53 +484,214 @@ impl Rows for Part<'_> {
         cols[12].i32s(|r| (c.line[start + r] > 0).then_some(c.line[start + r] as i32));
         cols[13].strs(|r| c.cells.get(c.cell[start + r]));
         cols[14].ids(|r| enum_id(COLUMN, c.column[start + r]));
+        cols[15].ids(|r| {
+            let i = enum_id(INDICATOR, c.indicator[start + r])?;
+            Some(self.classes[i as usize]).filter(|&k| k != u32::MAX)
+        });
+        let repeats = &self.repeats;
+        cols[16].i128s(|r| {
+            if repeats.is_empty() {
+                return None;
+            }
+            let r = (start + r) as u32;
+            repeats
+                .binary_search_by_key(&r, |&(l, _)| l)
+                .ok()
+                .map(|i| repeats[i].1 as i128)
+        });
+        cols[17].i128s(|r| {
+            let g = self.prev[start + r];
+            (g != NO_ROW).then_some(g as i128)
+        });
+        match &self.prev_values {
+            PrevValues::Narrow(v) => cols[18].i128s(|r| {
+                Some(v[start + r])
+                    .filter(|&x| x != i64::MIN)
+                    .map(i128::from)
+            }),
+            PrevValues::Wide(v) => {
+                cols[18].i128s(|r| Some(v[start + r]).filter(|&x| x != i128::MIN))
+            }
+            PrevValues::Double(v) => cols[18].f64s(|r| Some(v[start + r]).filter(|x| !x.is_nan())),
+        }
     }
 }
 
-/// Later copies of the same area, indicator, year and period, as global row numbers (in file order; the first
-/// copy is the one the checks read).
-pub fn duplicates(chunks: &[Chunk], maps: &[Maps], dicts: &Dictionaries) -> Vec<u64> {
-    let dims = [
-        dicts.kinds[AREA].len() as u64,
-        dicts.kinds[INDICATOR].len() as u64,
-        dicts.kinds[PERIOD].len() as u64 + 1,
-    ];
+/// "No row": the sentinel of [`Links`]' row numbers.
+pub const NO_ROW: u32 = u32::MAX;
+
+/// How the rows relate through their keys (area, indicator, period, year), as global row numbers (the rowid
+/// the row gets in observations): later copies of a key point to the first copy, the one the checks read,
+/// and every row points to the first copy of its key one year earlier.
+pub struct Links {
+    /// Per chunk: (local row, global row of the first copy) of each row that repeats an earlier key.
+    pub repeats: Vec<Vec<(u32, u32)>>,
+    /// Per chunk, per row: the global row of the previous year's first copy, or [`NO_ROW`].
+    pub prev: Vec<Vec<u32>>,
+}
+
+/// Finds each row's first copy and previous year. Keys are numbered densely (years innermost, so the
+/// previous year's key is one less) when the key space is small enough, which it is for any real dataset;
+/// otherwise through a hash map. Fails beyond 4 billion rows.
+pub fn links(chunks: &[Chunk], maps: &[Maps], dicts: &Dictionaries) -> Result<Links, String> {
+    let total: u64 = chunks.iter().map(|c| c.len() as u64).sum();
+    if total >= NO_ROW as u64 {
+        return Err(format!(
+            "{total} observations: statlint reads at most {} in one dataset",
+            NO_ROW - 1
+        ));
+    }
+    // Only the periods that occur get a place in the key space.
+    let mut period_slot: FxMap<u32, u64> = FxMap::default();
+    period_slot.insert(u32::MAX, 0);
+    for (c, m) in chunks.iter().zip(maps) {
+        for &p in &c.period {
+            let g = m.ids[PERIOD][p as usize];
+            let next = period_slot.len() as u64;
+            period_slot.entry(g).or_insert(next);
+        }
+    }
     let (lo, hi) = chunks
         .iter()
         .flat_map(|c| c.year.iter().copied())
         .fold((i32::MAX, i32::MIN), |(a, b), y| (a.min(y), b.max(y)));
     let years = if lo <= hi { (hi - lo) as u64 + 1 } else { 0 };
+    let dims = [
+        dicts.kinds[AREA].len() as u64,
+        dicts.kinds[INDICATOR].len() as u64,
+        period_slot.len() as u64,
+    ];
     let space = dims.iter().product::<u64>().saturating_mul(years);
-    let mut out = Vec::new();
-    let mut row0 = 0u64;
-    // Dense key space (the usual case): one bit per possible key. Otherwise a hash set of the keys.
-    if space <= 1 << 31 {
-        let mut seen = vec![0u64; (space as usize).div_ceil(64)];
+    let mut links = Links {
+        repeats: Vec::with_capacity(chunks.len()),
+        prev: Vec::with_capacity(chunks.len()),
+    };
+    let mut row0 = 0u32;
+    if space <= 1 << 28 {
+        let mut first = vec![NO_ROW; space as usize];
+        let key = |c: &Chunk, m: &Maps, r: usize| {
+            let (a, i, y, p) = c.key(r, m);
+            let k = ((a as u64 * dims[1] + i as u64) * dims[2] + period_slot[&p]) * years;
+            (k + (y - lo) as u64, y > lo)
+        };
         for (c, m) in chunks.iter().zip(maps) {
+            let mut repeats = Vec::new();
             for r in 0..c.len() {
-                let (a, i, y, p) = c.key(r, m);
-                let p = if p == u32::MAX { 0 } else { p as u64 + 1 };
-                let k = ((a as u64 * dims[1] + i as u64) * dims[2] + p) * years + (y - lo) as u64;
-                let (w, b) = ((k / 64) as usize, 1u64 << (k % 64));
-                if seen[w] & b != 0 {
-                    out.push(row0 + r as u64);
+                let (k, _) = key(c, m, r);
+                let f = &mut first[k as usize];
+                if *f == NO_ROW {
+                    *f = row0 + r as u32;
                 } else {
-                    seen[w] |= b;
+                    repeats.push((r as u32, *f));
                 }
             }
-            row0 += c.len() as u64;
+            links.repeats.push(repeats);
+            row0 += c.len() as u32;
+        }
+        for (c, m) in chunks.iter().zip(maps) {
+            let prev = (0..c.len())
+                .map(|r| match key(c, m, r) {
+                    (k, true) => first[k as usize - 1],
+                    _ => NO_ROW,
+                })
+                .collect();
+            links.prev.push(prev);
         }
     } else {
-        let mut seen: std::collections::HashSet<(u32, u32, i32, u32), BuildHasherDefault<Fx>> =
-            Default::default();
+        let mut first: std::collections::HashMap<
+            (u32, u32, i32, u32),
+            u32,
+            BuildHasherDefault<Fx>,
+        > = Default::default();
         for (c, m) in chunks.iter().zip(maps) {
+            let mut repeats = Vec::new();
             for r in 0..c.len() {
-                if !seen.insert(c.key(r, m)) {
-                    out.push(row0 + r as u64);
+                let f = *first.entry(c.key(r, m)).or_insert(row0 + r as u32);
+                if f != row0 + r as u32 {
+                    repeats.push((r as u32, f));
                 }
             }
-            row0 += c.len() as u64;
+            links.repeats.push(repeats);
+            row0 += c.len() as u32;
+        }
+        for (c, m) in chunks.iter().zip(maps) {
+            let prev = (0..c.len())
+                .map(|r| {
+                    let (a, i, y, p) = c.key(r, m);
+                    first.get(&(a, i, y - 1, p)).copied().unwrap_or(NO_ROW)
+                })
+                .collect();
+            links.prev.push(prev);
         }
     }
-    out
+    Ok(links)
+}
+
+/// The previous year's values of one chunk's rows, in the representation of the value column.
+pub enum PrevValues {
+    /// Unscaled DECIMAL values of up to 18 digits; `i64::MIN` for NULL.
+    Narrow(Vec<i64>),
+    /// Unscaled DECIMAL values; `i128::MIN` for NULL.
+    Wide(Vec<i128>),
+    /// DOUBLE values; NaN for NULL (a loaded value is never NaN).
+    Double(Vec<f64>),
+}
+
+/// Looks up the value of every row's previous year (see [`Links::prev`]).
+pub fn prev_values(chunks: &[Chunk], links: &Links, value_type: ValueType) -> Vec<PrevValues> {
+    let mut starts = Vec::with_capacity(chunks.len());
+    let mut n = 0u32;
+    for c in chunks {
+        starts.push(n);
+        n += c.len() as u32;
+    }
+    let locate = |g: u32| {
+        let ci = starts.partition_point(|&s| s <= g) - 1;
+        (&chunks[ci], (g - starts[ci]) as usize)
+    };
+    links
+        .prev
+        .iter()
+        .map(|prev| match value_type {
+            ValueType::Decimal { width, scale } if width <= 18 => PrevValues::Narrow(
+                prev.iter()
+                    .map(|&g| {
+                        (g != NO_ROW)
+                            .then(|| {
+                                let (c, r) = locate(g);
+                                c.scaled(r, scale as i32)
+                            })
+                            .flatten()
+                            .map_or(i64::MIN, |v| v as i64)
+                    })
+                    .collect(),
+            ),
+            ValueType::Decimal { scale, .. } => PrevValues::Wide(
+                prev.iter()
+                    .map(|&g| {
+                        (g != NO_ROW)
+                            .then(|| {
+                                let (c, r) = locate(g);
+                                c.scaled(r, scale as i32)
+                            })
+                            .flatten()
+                            .unwrap_or(i128::MIN)
+                    })
+                    .collect(),
+            ),
+            ValueType::Double => PrevValues::Double(
+                prev.iter()
+                    .map(|&g| {
+                        (g != NO_ROW)
+                            .then(|| {
+                                let (c, r) = locate(g);
+                                c.number(r).map(Number::to_f64)
+                            })
+                            .flatten()
+                            .unwrap_or(f64::NAN)
+                    })
+                    .collect(),
+            ),
+        })
+        .collect()
 }

@@ -418,6 +418,7 @@ pub struct FileSink<'a> {
 /// What reading a file produced.
 pub struct Loaded {
     pub stats: FileStats,
+    #[cfg_attr(not(feature = "engine"), allow(dead_code))]
     pub chunks: Vec<Chunk>,
     pub rejects: Vec<Reject>,
 }
@@ -1070,7 +1071,11 @@ impl<'a> FileSink<'a> {
                     },
                     e.to_string(),
                     "spreadsheet_error",
-                    format!("the cell holds the spreadsheet error {e}"),
+                    if e.starts_with('#') {
+                        format!("the cell holds the spreadsheet error {e}")
+                    } else {
+                        format!("the cell holds {e}, not a number")
+                    },
                     1,
                 );
                 return;
@@ -1189,6 +1194,13 @@ impl<'a> FileSink<'a> {
                     .notes
                     .push(format!("columns not read: {}", s.unread.join(", ")));
             }
+        }
+        // Numbers that can only be Vietnamese and numbers that can only be English in one file without a
+        // declared locale: each was read as it must be, but one of the two formats is a mistake.
+        if let ([Some((at_vi, vi)), Some((at_en, en))], None) = (&self.evidence, self.spec.locale) {
+            self.stats.notes.push(format!(
+                "the file mixes number formats: {at_vi} '{vi}' can only be Vietnamese, {at_en} '{en}' only English; declare locale = \"vi\" or \"en\" so the other kind is rejected"
+            ));
         }
         if self.ambiguous > 0 {
             let seen: Vec<String> = self

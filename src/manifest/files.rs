@@ -77,6 +77,8 @@ pub enum Encoding {
     Utf8,
     /// A legacy encoding known to the WHATWG encoding standard (windows-1258, windows-1252, ...).
     Legacy(&'static encoding_rs::Encoding),
+    /// TCVN3 (ABC, TCVN 5712 VN3): the legacy Vietnamese font encoding of old files ("Tæng sè" for "Tổng số").
+    Tcvn3,
 }
 
 impl Encoding {
@@ -84,6 +86,7 @@ impl Encoding {
         match self {
             Encoding::Utf8 => "utf-8",
             Encoding::Legacy(e) => e.name(),
+            Encoding::Tcvn3 => "TCVN3",
         }
     }
 }
@@ -360,6 +363,16 @@ pub(crate) fn resolve(
         };
     }
     let rels: Vec<String> = if path.contains(['*', '?', '[']) {
+        // Searched only inside the dataset folder: `/**` or `../**` would walk the whole disk first.
+        let p = Path::new(path);
+        if p.is_absolute()
+            || p.components()
+                .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)))
+        {
+            return Err(err(format!(
+                "path pattern '{path}' must be relative and stay inside the dataset folder"
+            )));
+        }
         let pattern = root.join(path);
         let mut found: Vec<String> = glob::glob(&pattern.to_string_lossy())
             .map_err(|e| err(format!("path pattern '{path}': {e}")))?
@@ -409,6 +422,12 @@ pub(crate) fn resolve(
 
     let encoding = match pick!(encoding).as_deref() {
         None | Some("utf-8") | Some("utf8") | Some("UTF-8") => Encoding::Utf8,
+        Some(label)
+            if ["tcvn3", "tcvn", "abc", "tcvn5712", "tcvn-5712", "vn3"]
+                .contains(&label.trim().to_ascii_lowercase().as_str()) =>
+        {
+            Encoding::Tcvn3
+        }
         Some(label) => match encoding_rs::Encoding::for_label(label.as_bytes()) {
             Some(e) if e == encoding_rs::UTF_8 => Encoding::Utf8,
             Some(e) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => {
@@ -419,7 +438,7 @@ pub(crate) fn resolve(
             Some(e) => Encoding::Legacy(e),
             None => {
                 return Err(err(format!(
-                    "encoding '{label}' is not known (try utf-8, windows-1258, windows-1252)"
+                    "encoding '{label}' is not known (try utf-8, windows-1258, tcvn3, windows-1252)"
                 )));
             }
         },

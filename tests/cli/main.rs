@@ -1,14 +1,18 @@
 //! Integration tests: the `statlint` binary on fixture datasets, with insta snapshots of what a person reads.
 
 mod checks;
+mod corpus;
 mod datasets;
 mod formulas;
 mod generated;
 mod help;
 mod load;
 mod panel;
+mod prop;
+mod readonly;
 mod repl;
 mod reports;
+mod sandbox;
 mod schema;
 mod sql;
 

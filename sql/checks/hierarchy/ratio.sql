@@ -9,46 +9,51 @@ r AS (
     SELECT code AS indicator, name, numerator, denominator, multiplier
     FROM indicators WHERE class IN ('ratio', 'per_capita') AND numerator IS NOT NULL
 ),
-o AS (SELECT area, indicator, year, period, value, value_text, decimals, file, line, cell FROM obs WHERE value IS NOT NULL),
+-- Rates and their parts, narrow: the printed texts and places are looked up for the failing rows only.
+rates AS (
+    SELECT r.indicator, r.name, r.multiplier, o.area, o.year, o.period, o.value AS rate, o.decimals AS rate_decimals, o.rid
+    FROM r JOIN obs o ON o.indicator = r.indicator WHERE o.value IS NOT NULL
+),
+num AS (
+    SELECT r.indicator AS rate_indicator, o.area, o.year, o.period, o.value, o.decimals, o.rid
+    FROM r JOIN obs o ON o.indicator = r.numerator WHERE o.value IS NOT NULL
+),
+den AS (
+    SELECT r.indicator AS rate_indicator, o.area, o.year, o.period, o.value, o.decimals, o.rid
+    FROM r JOIN obs o ON o.indicator = r.denominator WHERE o.value IS NOT NULL
+),
 -- The area's own parts.
-own AS (
-    SELECT x.area, r.indicator, x.year, x.period, r.name, r.multiplier,
-           x.value AS rate, x.value_text AS rate_text, x.decimals AS rate_decimals, x.file, x.line, x.cell,
-           n.value AS num, n.decimals AS num_decimals, d.value AS den, d.decimals AS den_decimals,
-           [struct_pack(role := 'numerator', area := n.area, value := n.value_text, file := n.file, line := n.line, cell := n.cell),
-            struct_pack(role := 'denominator', area := d.area, value := d.value_text, file := d.file, line := d.line, cell := d.cell)] AS related,
-           'own' AS kind
-    FROM r
-    JOIN o x ON x.indicator = r.indicator
-    JOIN o n ON n.indicator = r.numerator AND n.area = x.area AND n.year = x.year AND n.period IS NOT DISTINCT FROM x.period
-    JOIN o d ON d.indicator = r.denominator AND d.area = x.area AND d.year = x.year AND d.period IS NOT DISTINCT FROM x.period
+own AS MATERIALIZED (
+    SELECT x.*, n.value AS num, n.decimals AS num_decimals, n.rid AS num_rid,
+           d.value AS den, d.decimals AS den_decimals, d.rid AS den_rid, 'own' AS kind
+    FROM rates x
+    JOIN num n ON n.rate_indicator = x.indicator AND n.area = x.area AND n.year = x.year AND n.period IS NOT DISTINCT FROM x.period
+    JOIN den d ON d.rate_indicator = x.indicator AND d.area = x.area AND d.year = x.year AND d.period IS NOT DISTINCT FROM x.period
 ),
 -- The parent's rate from its children's parts, when every child reported both parts and the parent did not
 -- report its own (when it did, its own parts are checked above and hierarchy.sum checks them against the
 -- children).
-kids AS (
-    SELECT t.parent, r.indicator, t.year, t.period,
-           count(*) AS n_children,
-           count(n.value) AS n_num, count(d.value) AS n_den,
-           sum(n.value) AS num, sum(d.value) AS den,
-           sum(half_unit(n.decimals)) AS num_rounding, sum(half_unit(d.decimals)) AS den_rounding,
-           list(struct_pack(role := 'numerator', area := t.child, value := n.value_text, file := n.file, line := n.line, cell := n.cell) ORDER BY t.child)
-             || list(struct_pack(role := 'denominator', area := t.child, value := d.value_text, file := d.file, line := d.line, cell := d.cell) ORDER BY t.child) AS related
-    FROM r
-    CROSS JOIN tree t
-    LEFT JOIN o n ON n.indicator = r.numerator AND n.area = t.child AND n.year = t.year AND n.period IS NOT DISTINCT FROM t.period
-    LEFT JOIN o d ON d.indicator = r.denominator AND d.area = t.child AND d.year = t.year AND d.period IS NOT DISTINCT FROM t.period
+fanout AS (SELECT parent, year, period, count(*) AS n_children FROM tree GROUP BY ALL),
+kid_num AS (
+    SELECT t.parent, n.rate_indicator AS indicator, n.year, n.period,
+           count(*) AS n_num, sum(n.value) AS num, sum(half_unit(n.decimals)) AS num_rounding
+    FROM num n JOIN tree t ON t.child = n.area AND t.year = n.year AND t.period IS NOT DISTINCT FROM n.period
+    GROUP BY ALL
+),
+kid_den AS (
+    SELECT t.parent, d.rate_indicator AS indicator, d.year, d.period,
+           count(*) AS n_den, sum(d.value) AS den, sum(half_unit(d.decimals)) AS den_rounding
+    FROM den d JOIN tree t ON t.child = d.area AND t.year = d.year AND t.period IS NOT DISTINCT FROM d.period
     GROUP BY ALL
 ),
 parent AS (
-    SELECT x.area, r.indicator, x.year, x.period, r.name, r.multiplier,
-           x.value AS rate, x.value_text AS rate_text, x.decimals AS rate_decimals, x.file, x.line, x.cell,
-           k.num, NULL AS num_decimals, k.den, NULL AS den_decimals, k.num_rounding, k.den_rounding,
-           k.related, 'children' AS kind, k.n_children
-    FROM r
-    JOIN o x ON x.indicator = r.indicator
-    JOIN kids k ON k.parent = x.area AND k.indicator = r.indicator AND k.year = x.year AND k.period IS NOT DISTINCT FROM x.period
-    WHERE k.n_num = k.n_children AND k.n_den = k.n_children
+    SELECT x.*, kn.num, NULL AS num_decimals, kd.den, NULL AS den_decimals, kn.num_rounding, kd.den_rounding,
+           'children' AS kind, f.n_children
+    FROM rates x
+    JOIN fanout f ON f.parent = x.area AND f.year = x.year AND f.period IS NOT DISTINCT FROM x.period
+    JOIN kid_num kn ON kn.parent = x.area AND kn.indicator = x.indicator AND kn.year = x.year AND kn.period IS NOT DISTINCT FROM x.period
+    JOIN kid_den kd ON kd.parent = x.area AND kd.indicator = x.indicator AND kd.year = x.year AND kd.period IS NOT DISTINCT FROM x.period
+    WHERE kn.n_num = f.n_children AND kd.n_den = f.n_children
       AND NOT EXISTS (SELECT 1 FROM own w WHERE w.area = x.area AND w.indicator = x.indicator AND w.year = x.year AND w.period IS NOT DISTINCT FROM x.period)
 ),
 both_kinds AS (
@@ -72,18 +77,38 @@ tol AS (
              WHEN abs(CAST(rate AS DOUBLE)) * $rel_tolerance >= $abs_tolerance THEN 'relative' ELSE 'absolute' END AS tolerance_source
     FROM computed
     WHERE expected IS NOT NULL
+),
+failing AS MATERIALIZED (
+    SELECT * FROM tol WHERE abs(CAST(rate AS DOUBLE) - expected) > tolerance
+),
+-- The children's parts behind a failing parent.
+child_parts AS (
+    SELECT f.area, f.indicator, f.year, f.period,
+           list(struct_pack(role := 'numerator', area := t.child, value := n.value_text, file := n.file, line := n.line, cell := n.cell) ORDER BY t.child)
+             || list(struct_pack(role := 'denominator', area := t.child, value := d.value_text, file := d.file, line := d.line, cell := d.cell) ORDER BY t.child) AS related
+    FROM failing f
+    JOIN r ON r.indicator = f.indicator
+    JOIN tree t ON t.parent = f.area AND t.year = f.year AND t.period IS NOT DISTINCT FROM f.period
+    LEFT JOIN obs n ON n.indicator = r.numerator AND n.area = t.child AND n.year = t.year AND n.period IS NOT DISTINCT FROM t.period AND n.value IS NOT NULL
+    LEFT JOIN obs d ON d.indicator = r.denominator AND d.area = t.child AND d.year = t.year AND d.period IS NOT DISTINCT FROM t.period AND d.value IS NOT NULL
+    WHERE f.kind = 'children'
+    GROUP BY ALL
+),
+texts AS (
+    SELECT rowid AS rid, area, value_text, file, line, cell FROM observations
+    WHERE rowid IN (SELECT rid FROM failing UNION ALL SELECT num_rid FROM failing UNION ALL SELECT den_rid FROM failing)
 )
 SELECT
-    area,
-    indicator,
-    year,
-    period,
+    f.area,
+    f.indicator,
+    f.year,
+    f.period,
     rate AS observed,
     round(expected, 6) AS expected,
     round(CAST(rate AS DOUBLE) - expected, 6) AS difference,
     round(tolerance, 6) AS tolerance,
     tolerance_source,
-    name || ': ' || rate_text || CASE kind
+    name || ': ' || tx.value_text || CASE kind
         WHEN 'own' THEN ' does not match its parts: ' || fmt_num(num) || ' / ' || fmt_num(den)
         ELSE ' does not match its ' || n_children || ' children''s parts: ' || fmt_num(num) || ' / ' || fmt_num(den)
     END || CASE WHEN multiplier <> 1 THEN ' × ' || fmt_num(multiplier) ELSE '' END
@@ -93,12 +118,18 @@ SELECT
             THEN 'the rate looks written as a fraction (× ' || fmt_num(multiplier) || ' missing)'
         WHEN kind = 'children' THEN 'a rate is not the sum or mean of the children''s rates: weight them by the denominator'
     END AS hint,
-    file,
-    line,
-    cell,
-    related
-FROM tol
-WHERE abs(CAST(rate AS DOUBLE) - expected) > tolerance
+    tx.file,
+    tx.line,
+    tx.cell,
+    CASE WHEN f.kind = 'own' THEN
+        [struct_pack(role := 'numerator', area := tn.area, value := tn.value_text, file := tn.file, line := tn.line, cell := tn.cell),
+         struct_pack(role := 'denominator', area := td.area, value := td.value_text, file := td.file, line := td.line, cell := td.cell)]
+        ELSE c.related END AS related
+FROM failing f
+JOIN texts tx ON tx.rid = f.rid
+LEFT JOIN texts tn ON tn.rid = f.num_rid
+LEFT JOIN texts td ON td.rid = f.den_rid
+LEFT JOIN child_parts c ON c.area = f.area AND c.indicator = f.indicator AND c.year = f.year AND c.period IS NOT DISTINCT FROM f.period
 --! counts
 SELECT count(*) AS items FROM obs o JOIN indicators i ON i.code = o.indicator
 WHERE i.class IN ('ratio', 'per_capita') AND i.numerator IS NOT NULL AND o.value IS NOT NULL

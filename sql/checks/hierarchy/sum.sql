@@ -7,47 +7,51 @@
 --! abs_tolerance = 0.0
 WITH
 o AS (
-    SELECT area, indicator, year, period, value, value_text, file, line, cell, relation,
+    SELECT o.area, o.indicator, o.year, o.period, o.value, o.value_text, o.file, o.line, o.cell,
            -- An exact count carries no rounding.
-           CASE WHEN exact THEN NULL ELSE decimals END AS decimals
-    FROM obs WHERE class = 'additive'
+           CASE WHEN i.exact THEN NULL ELSE o.decimals END AS decimals
+    FROM obs o JOIN (SELECT code, exact FROM indicators) i ON i.code = o.indicator
+    WHERE o.class = 'additive'
 ),
--- Groups: a parent, an indicator and a period in which the parent or one of its children reported.
-groups AS (
-    SELECT DISTINCT t.parent, o.indicator, o.year, o.period
-    FROM o JOIN tree t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
-    UNION
-    SELECT DISTINCT o.area, o.indicator, o.year, o.period
-    FROM o SEMI JOIN tree t ON t.parent = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
+-- How many children each parent has in each period.
+fanout AS (
+    SELECT parent, year, period, count(*) AS n_children FROM tree GROUP BY ALL
 ),
--- Every child the tree expects in each group, with its observation if there is one.
-kids AS (
-    SELECT g.parent, g.indicator, g.year, g.period, t.child, c.value, c.decimals, c.value_text, c.file, c.line, c.cell,
-           c.area IS NOT NULL AS present
-    FROM groups g
-    JOIN tree t ON t.parent = g.parent AND t.year = g.year AND t.period IS NOT DISTINCT FROM g.period
-    LEFT JOIN o c ON c.area = t.child AND c.indicator = g.indicator AND c.year = g.year AND c.period IS NOT DISTINCT FROM g.period
-),
+-- The children that reported, per parent, indicator and period.
 sums AS (
-    SELECT parent, indicator, year, period,
-           count(*) AS n_children,
-           count(*) FILTER (WHERE present) AS n_present,
-           count(*) FILTER (WHERE present AND value IS NULL) AS n_null,
-           sum(value) AS child_sum,
-           coalesce(sum(half_unit(decimals)), 0) AS child_rounding,
-           bool_or(value <> 0) AS child_nonzero,
-           bool_and(value >= 0 OR value IS NULL) AS children_nonnegative
-    FROM kids
+    SELECT t.parent, o.indicator, o.year, o.period,
+           count(*) AS n_present,
+           count(*) - count(o.value) AS n_null,
+           sum(o.value) AS child_sum,
+           coalesce(sum(half_unit(o.decimals)), 0) AS child_rounding,
+           bool_or(o.value <> 0) AS child_nonzero,
+           bool_and(o.value >= 0 OR o.value IS NULL) AS children_nonnegative
+    FROM o JOIN tree t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
     GROUP BY ALL
 ),
+-- The parents' own observations.
+parents AS (
+    SELECT o.area AS parent, o.indicator, o.year, o.period, o.value AS parent_value, o.value_text AS parent_text,
+           o.decimals AS parent_decimals, o.file, o.line, o.cell
+    FROM o SEMI JOIN fanout f ON f.parent = o.area AND f.year = o.year AND f.period IS NOT DISTINCT FROM o.period
+),
+-- Groups: a parent, an indicator and a period in which the parent or one of its children reported.
 evaluated AS (
-    SELECT s.*, p.value AS parent_value, p.value_text AS parent_text, p.decimals AS parent_decimals,
-           p.file, p.line, p.cell, p.area IS NOT NULL AS parent_present,
-           i.relation, i.name AS indicator_name,
+    SELECT g.*, f.n_children, i.relation, i.name AS indicator_name,
            $mode IN ('non_zero', 'partial_zero', 'always_zero') AS missing_is_zero
-    FROM sums s
-    JOIN indicators i ON i.code = s.indicator
-    LEFT JOIN o p ON p.area = s.parent AND p.indicator = s.indicator AND p.year = s.year AND p.period IS NOT DISTINCT FROM s.period
+    FROM (
+        SELECT coalesce(s.parent, p.parent) AS parent, coalesce(s.indicator, p.indicator) AS indicator,
+               coalesce(s.year, p.year) AS year, coalesce(s.period, p.period) AS period,
+               coalesce(s.n_present, 0) AS n_present, coalesce(s.n_null, 0) AS n_null, s.child_sum,
+               coalesce(s.child_rounding, 0) AS child_rounding, s.child_nonzero, s.children_nonnegative,
+               p.parent_value, p.parent_text, p.parent_decimals, p.file, p.line, p.cell,
+               p.parent IS NOT NULL AS parent_present
+        FROM sums s
+        FULL JOIN parents p ON p.parent = s.parent AND p.indicator = s.indicator AND p.year = s.year
+                            AND p.period IS NOT DISTINCT FROM s.period
+    ) g
+    JOIN fanout f ON f.parent = g.parent AND f.year = g.year AND f.period IS NOT DISTINCT FROM g.period
+    JOIN indicators i ON i.code = g.indicator
 ),
 rule AS (
     SELECT *,
@@ -74,7 +78,7 @@ tolerance AS (
              ELSE 'absolute' END AS tol_source
     FROM rule
 ),
-failing AS (
+failing AS MATERIALIZED (
     -- The VTL rule, where it can be evaluated.
     SELECT *, lhs - rhs AS imbalance, 'rule' AS kind FROM tolerance
     WHERE in_scope AND lhs IS NOT NULL AND rhs IS NOT NULL
@@ -89,12 +93,15 @@ failing AS (
 ),
 -- The children of failing groups, and what each would explain: a value 1000 times too large or small, a sign
 -- flip, or a one-digit typo.
-failing_kids AS (
-    SELECT k.*, f.imbalance, f.tol, f.relation,
-        CAST(k.value AS VARCHAR) AS v_text,
-        CAST(k.value + f.imbalance AS VARCHAR) AS fixed_text
+kids AS (
+    SELECT f.parent, f.indicator, f.year, f.period, t.child, c.value, c.value_text, c.file, c.line, c.cell,
+           c.area IS NOT NULL AS present, f.imbalance, f.tol, f.relation
     FROM failing f
-    JOIN kids k ON k.parent = f.parent AND k.indicator = f.indicator AND k.year = f.year AND k.period IS NOT DISTINCT FROM f.period
+    JOIN tree t ON t.parent = f.parent AND t.year = f.year AND t.period IS NOT DISTINCT FROM f.period
+    LEFT JOIN o c ON c.area = t.child AND c.indicator = f.indicator AND c.year = f.year AND c.period IS NOT DISTINCT FROM f.period
+),
+failing_kids AS (
+    SELECT *, CAST(value AS VARCHAR) AS v_text, CAST(value + imbalance AS VARCHAR) AS fixed_text FROM kids
 ),
 explained AS (
     SELECT *,
@@ -158,18 +165,15 @@ SELECT
 FROM failing f
 JOIN hints h ON h.parent = f.parent AND h.indicator = f.indicator AND h.year = f.year AND h.period IS NOT DISTINCT FROM f.period
 --! counts
-WITH o AS (SELECT DISTINCT area, indicator, year, period FROM obs WHERE class = 'additive')
-SELECT count(*) AS items,
-       count(*) FILTER (WHERE NOT complete) AS not_evaluated
-FROM (
-    SELECT g.parent, g.indicator, g.year, g.period,
-           bool_and(c.area IS NOT NULL) AND bool_or(p.area IS NOT NULL) AS complete
-    FROM (
-        SELECT DISTINCT t.parent, o.indicator, o.year, o.period
-        FROM o JOIN tree t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
-    ) g
-    JOIN tree t ON t.parent = g.parent AND t.year = g.year AND t.period IS NOT DISTINCT FROM g.period
-    LEFT JOIN o c ON c.area = t.child AND c.indicator = g.indicator AND c.year = g.year AND c.period IS NOT DISTINCT FROM g.period
-    LEFT JOIN o p ON p.area = g.parent AND p.indicator = g.indicator AND p.year = g.year AND p.period IS NOT DISTINCT FROM g.period
+WITH o AS (SELECT area, indicator, year, period FROM obs WHERE class = 'additive'),
+fanout AS (SELECT parent, year, period, count(*) AS n_children FROM tree GROUP BY ALL),
+sums AS (
+    SELECT t.parent, o.indicator, o.year, o.period, count(*) AS n_present
+    FROM o JOIN tree t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
     GROUP BY ALL
 )
+SELECT count(*) AS items,
+       count(*) FILTER (WHERE s.n_present < f.n_children OR p.area IS NULL) AS not_evaluated
+FROM sums s
+JOIN fanout f ON f.parent = s.parent AND f.year = s.year AND f.period IS NOT DISTINCT FROM s.period
+LEFT JOIN o p ON p.area = s.parent AND p.indicator = s.indicator AND p.year = s.year AND p.period IS NOT DISTINCT FROM s.period

@@ -2,19 +2,16 @@
 --! severity = "error"
 --! description = "Each area, indicator, year and period is reported once; every copy is shown and the first is used by the other checks"
 WITH copies AS (
-    SELECT o.*, o.rowid AS rid,
-           count(*) OVER k AS n,
-           row_number() OVER (k ORDER BY o.rowid) AS copy,
-           first(o.value) OVER (k ORDER BY o.rowid) AS first_value,
-           first(o.file) OVER (k ORDER BY o.rowid) AS first_file,
-           first(o.line) OVER (k ORDER BY o.rowid) AS first_line,
-           first(o.cell) OVER (k ORDER BY o.rowid) AS first_cell,
-           first(o.value_text) OVER (k ORDER BY o.rowid) AS first_text
+    SELECT * FROM observations WHERE duplicate_of IS NOT NULL
+),
+firsts AS (
+    SELECT o.rowid AS duplicate_of, o.value AS first_value, o.value_text AS first_text, o.file AS first_file,
+           o.line AS first_line, o.cell AS first_cell
     FROM observations o
-    WHERE o.rowid IN (SELECT rid FROM duplicate_rows)
-       OR (o.area, o.indicator, o.year, coalesce(o.period, '')) IN (
-            SELECT (d.area, d.indicator, d.year, coalesce(d.period, '')) FROM observations d WHERE d.rowid IN (SELECT rid FROM duplicate_rows))
-    WINDOW k AS (PARTITION BY o.area, o.indicator, o.year, o.period)
+    WHERE o.rowid IN (SELECT duplicate_of FROM copies)
+),
+counts AS (
+    SELECT duplicate_of, count(*) + 1 AS n FROM copies GROUP BY ALL
 )
 SELECT
     area,
@@ -31,6 +28,7 @@ SELECT
     cell,
     [struct_pack(role := 'first copy', area := area, value := first_text, file := first_file, line := first_line, cell := first_cell)] AS related
 FROM copies
-WHERE copy > 1
+JOIN firsts USING (duplicate_of)
+JOIN counts USING (duplicate_of)
 --! counts
 SELECT count(*) AS items FROM observations

@@ -3,35 +3,67 @@
 --! description = "Every area expected to report an indicator in a year has an observation (placeholders count as reported)"
 --! [params]
 --! max_listed = 5
-WITH years AS (
-    SELECT y AS year
-    FROM (SELECT coalesce((SELECT first_year FROM dataset), min(year)) AS lo,
-                 coalesce((SELECT last_year FROM dataset), max(year)) AS hi FROM observations) b,
-         range(b.lo, b.hi + 1) r(y)
+WITH span AS (
+    SELECT CAST(coalesce((SELECT first_year FROM dataset), min(year)) AS INTEGER) AS lo,
+           CAST(coalesce((SELECT last_year FROM dataset), max(year)) AS INTEGER) AS hi
+    FROM observations
+),
+years AS (
+    SELECT CAST(y AS INTEGER) AS year, ref_date(CAST(y AS INTEGER), NULL) AS day
+    FROM span s, range(s.lo, s.hi + 1) r(y)
+),
+-- The levels at which each indicator is reported somewhere in the data, where the indicator applies.
+level_of AS (SELECT DISTINCT code, level FROM areas),
+applicable AS (
+    SELECT r.indicator, r.level
+    FROM (SELECT DISTINCT k.indicator, a.level FROM observations k JOIN level_of a ON a.code = k.area) r
+    JOIN indicators i ON i.code = r.indicator AND (len(i.levels) = 0 OR list_contains(i.levels, r.level))
+),
+n_applicable AS (SELECT level, count(*) AS n FROM applicable GROUP BY level),
+-- Areas valid on each year's reference date, at a level that reports something.
+area_years AS (
+    SELECT a.code AS area, a.name, a.level, y.year, n.n AS n_expected
+    FROM years y
+    JOIN areas a ON valid_on(a.valid_from, a.valid_to, y.day)
+    JOIN n_applicable n ON n.level = a.level
+),
+-- Observations of applicable indicators per area and year. Without sub-annual periods each is a different
+-- indicator (obs has one row per key), so a full count means nothing is missing; only the other area-years
+-- are looked at indicator by indicator.
+have AS (
+    SELECT o.area, o.year,
+           count(*) FILTER (WHERE o.period IS NULL) AS n_annual,
+           count(*) FILTER (WHERE o.period IS NOT NULL) AS n_sub
+    FROM obs o
+    JOIN level_of l ON l.code = o.area
+    SEMI JOIN applicable a ON a.indicator = o.indicator AND a.level = l.level
+    GROUP BY ALL
+),
+short AS MATERIALIZED (
+    SELECT y.* FROM area_years y
+    LEFT JOIN have h ON h.area = y.area AND h.year = y.year
+    WHERE h.area IS NULL OR h.n_sub > 0 OR h.n_annual < y.n_expected
 ),
 expected AS (
-    -- Areas valid on the year's reference date, at a level that reports the indicator, and with the level present
-    -- in the data for that indicator.
-    SELECT a.code AS area, a.name, a.level, i.code AS indicator, y.year
-    FROM years y
-    JOIN areas a ON valid_on(a.valid_from, a.valid_to, ref_date(y.year, NULL))
-    JOIN indicators i ON (len(i.levels) = 0 OR list_contains(i.levels, a.level))
-    WHERE a.level IN (
-        SELECT DISTINCT x.level FROM observations o JOIN areas x ON x.code = o.area WHERE o.indicator = i.code
-    )
+    SELECT s.area, s.name, s.level, a.indicator, s.year
+    FROM short s JOIN applicable a ON a.level = s.level
 ),
 missing AS (
     -- Neither an observation nor a value that could not be read (structure.unreadable reports those).
     SELECT e.* FROM expected e
-    ANTI JOIN observations o ON o.area = e.area AND o.indicator = e.indicator AND o.year = e.year
-    ANTI JOIN rejects r ON r.area = e.area AND r.indicator = e.indicator AND r.year = e.year
+    ANTI JOIN (SELECT o.area, o.indicator, o.year FROM observations o SEMI JOIN short s ON s.area = o.area AND s.year = o.year) o
+        ON o.area = e.area AND o.indicator = e.indicator AND o.year = e.year
+),
+unread AS (
+    SELECT m.* FROM missing m
+    ANTI JOIN rejects r ON r.area = CAST(m.area AS VARCHAR) AND r.indicator = CAST(m.indicator AS VARCHAR) AND r.year = m.year
 ),
 per_area AS (
     SELECT area, any_value(name) AS name, year,
            count(*) AS n,
            list(indicator ORDER BY indicator) AS indicators,
            (SELECT count(*) FROM indicators i WHERE len(i.levels) = 0 OR list_contains(i.levels, any_value(m.level))) AS n_expected
-    FROM missing m
+    FROM unread m
     GROUP BY area, year
 )
 SELECT

@@ -4,29 +4,32 @@
 --! [params]
 --! log_tolerance = 0.3
 WITH
-o AS (
-    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS v, o.value_text, o.file, o.line, o.cell
+f AS MATERIALIZED (
+    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS v, CAST(o.prev_value AS DOUBLE) AS pv,
+           o.prev_row, o.value_text, o.file, o.line, o.cell, i.name
     FROM obs o
     JOIN indicators i ON i.code = o.indicator AND i.unit = 'percent'
-    WHERE o.value IS NOT NULL
+    WHERE o.value > 0 AND o.value <= 1 AND o.prev_value > 1
+      AND abs(log10(CAST(o.prev_value AS DOUBLE) / CAST(o.value AS DOUBLE)) - 2) < $log_tolerance
+),
+previous AS (
+    SELECT p.rowid AS prev_row, p.value_text AS prev_text, p.file AS prev_file, p.line AS prev_line, p.cell AS prev_cell
+    FROM observations p WHERE p.rowid IN (SELECT prev_row FROM f)
 )
 SELECT
-    o.area,
-    o.indicator,
-    o.year,
-    o.period,
-    o.v AS observed,
-    p.v AS expected,
-    p.v AS previous,
-    i.name || ': ' || o.value_text || ' % looks like a fraction: the previous year was ' || p.value_text || ' %' AS message,
-    'did you mean ' || fmt_num(round(o.v * 100, 6)) || ' %?' AS hint,
-    o.file,
-    o.line,
-    o.cell,
-    [struct_pack(role := 'previous year', area := o.area, value := p.value_text, file := p.file, line := p.line, cell := p.cell)] AS related
-FROM o
-JOIN indicators i ON i.code = o.indicator
-JOIN o p ON p.area = o.area AND p.indicator = o.indicator AND p.year = o.year - 1 AND p.period IS NOT DISTINCT FROM o.period
-WHERE o.v > 0 AND o.v <= 1 AND p.v > 1 AND abs(log10(p.v / o.v) - 2) < $log_tolerance
+    area,
+    indicator,
+    year,
+    period,
+    v AS observed,
+    pv AS expected,
+    pv AS previous,
+    name || ': ' || value_text || ' % looks like a fraction: the previous year was ' || prev_text || ' %' AS message,
+    'did you mean ' || fmt_num(round(v * 100, 6)) || ' %?' AS hint,
+    file,
+    line,
+    cell,
+    [struct_pack(role := 'previous year', area := area, value := prev_text, file := prev_file, line := prev_line, cell := prev_cell)] AS related
+FROM f JOIN previous USING (prev_row)
 --! counts
 SELECT count(*) AS items FROM obs o JOIN indicators i ON i.code = o.indicator AND i.unit = 'percent' WHERE o.value IS NOT NULL

@@ -7,45 +7,72 @@
 --! min_gap = 2.0
 WITH
 o AS (
-    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS v, o.value_text, o.file, o.line, o.cell, a.level
+    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS v, o.value_text, o.file, o.line, o.cell,
+           CASE WHEN o.prev_value > 0 THEN CAST(o.prev_value AS DOUBLE) END AS prev, o.prev_row
     FROM obs o
-    JOIN (SELECT DISTINCT code, level FROM areas) a ON a.code = o.area
     WHERE o.value > 0 AND o.class IN ('additive', 'per_capita', 'non_additive')
+),
+levels AS (SELECT DISTINCT code, level FROM areas),
+-- Against the previous year: a ratio of about 1000^k, k <> 0.
+vs_prev AS MATERIALIZED (
+    SELECT *, log10(v / prev) AS lr_prev FROM o
+    WHERE prev IS NOT NULL AND round(log10(v / prev) / 3) <> 0
+      AND abs(log10(v / prev) - 3 * round(log10(v / prev) / 3)) < $log_tolerance
+),
+previous AS (
+    SELECT p.rowid AS prev_row, p.value_text AS prev_text, p.file AS prev_file, p.line AS prev_line, p.cell AS prev_cell,
+           CASE WHEN p.prev_value > 0 THEN CAST(p.prev_value AS DOUBLE) END AS prev2
+    FROM observations p WHERE p.rowid IN (SELECT prev_row FROM vs_prev)
+),
+-- Not the return to the level of two years ago after an error the year before.
+prev_candidates AS MATERIALIZED (
+    SELECT c.*, p.prev_text, p.prev_file, p.prev_line, p.prev_cell, l.level
+    FROM vs_prev c
+    JOIN previous p USING (prev_row)
+    JOIN levels l ON l.code = c.area
+    WHERE NOT (p.prev2 IS NOT NULL AND abs(log10(c.v / p.prev2)) < 0.5)
+),
+-- Without a previous year, against the peers at the same level.
+no_prev AS MATERIALIZED (
+    SELECT o.*, l.level FROM o JOIN levels l ON l.code = o.area WHERE o.prev IS NULL
+),
+groups AS (
+    SELECT DISTINCT indicator, year, period, level FROM no_prev
+    UNION
+    SELECT DISTINCT indicator, year, period, level FROM prev_candidates
+),
+members AS MATERIALIZED (
+    SELECT o.*, l.level FROM o JOIN levels l ON l.code = o.area
+    SEMI JOIN groups g ON g.indicator = o.indicator AND g.year = o.year AND g.period IS NOT DISTINCT FROM o.period AND g.level = l.level
 ),
 peers AS (
     SELECT indicator, year, period, level, count(*) AS n, median(v) AS med
-    FROM o GROUP BY ALL
+    FROM members GROUP BY ALL
 ),
-cmp AS (
-    SELECT o.*, g.n - 1 AS n_peers, g.med,
-        p.v AS prev, p.value_text AS prev_text, p.file AS prev_file, p.line AS prev_line, p.cell AS prev_cell,
-        log10(o.v / p.v) AS lr_prev,
-        log10(o.v / pp.v) AS lr_prev2,
-        log10(o.v / g.med) AS lr_peer
-    FROM o
-    JOIN peers g ON g.indicator = o.indicator AND g.year = o.year AND g.period IS NOT DISTINCT FROM o.period AND g.level = o.level
-    LEFT JOIN o p ON p.area = o.area AND p.indicator = o.indicator AND p.year = o.year - 1 AND p.period IS NOT DISTINCT FROM o.period
-    LEFT JOIN o pp ON pp.area = o.area AND pp.indicator = o.indicator AND pp.year = o.year - 2 AND pp.period IS NOT DISTINCT FROM o.period
-),
-candidates AS (
-    SELECT *, round(lr_prev / 3) AS k_prev, round(lr_peer / 3) AS k_peer FROM cmp
-    WHERE (lr_prev IS NOT NULL AND round(lr_prev / 3) <> 0 AND abs(lr_prev - 3 * round(lr_prev / 3)) < $log_tolerance
-           -- Not the return to the level of two years ago after an error the year before.
-           AND NOT (lr_prev2 IS NOT NULL AND abs(lr_prev2) < 0.5))
-       OR (lr_prev IS NULL AND n_peers >= $min_peers AND round(lr_peer / 3) <> 0 AND abs(lr_peer - 3 * round(lr_peer / 3)) < $log_tolerance)
+peer_candidates AS MATERIALIZED (
+    SELECT c.*, log10(c.v / g.med) AS lr_peer, g.n - 1 AS n_peers, g.med
+    FROM no_prev c
+    JOIN peers g ON g.indicator = c.indicator AND g.year = c.year AND g.period IS NOT DISTINCT FROM c.period AND g.level = c.level
+    WHERE g.n - 1 >= $min_peers AND round(log10(c.v / g.med) / 3) <> 0
+      AND abs(log10(c.v / g.med) - 3 * round(log10(c.v / g.med) / 3)) < $log_tolerance
 ),
 -- Without a previous year, a value is only suspect when it stands apart: no peer within min_gap decades.
 gaps AS (
     SELECT c.area, c.indicator, c.year, c.period, min(abs(log10(c.v / x.v))) AS gap
-    FROM candidates c
-    JOIN o x ON x.indicator = c.indicator AND x.year = c.year AND x.period IS NOT DISTINCT FROM c.period AND x.level = c.level AND x.area <> c.area
-    WHERE c.lr_prev IS NULL
+    FROM peer_candidates c
+    JOIN members x ON x.indicator = c.indicator AND x.year = c.year AND x.period IS NOT DISTINCT FROM c.period AND x.level = c.level AND x.area <> c.area
     GROUP BY ALL
 ),
 flagged AS (
-    SELECT c.*, g.gap FROM candidates c
-    LEFT JOIN gaps g ON g.area = c.area AND g.indicator = c.indicator AND g.year = c.year AND g.period IS NOT DISTINCT FROM c.period
-    WHERE c.lr_prev IS NOT NULL OR g.gap >= $min_gap
+    SELECT c.*, g.n - 1 AS n_peers, g.med, log10(c.v / g.med) AS lr_peer, NULL AS gap,
+           round(c.lr_prev / 3) AS k_prev, round(log10(c.v / g.med) / 3) AS k_peer
+    FROM prev_candidates c
+    LEFT JOIN peers g ON g.indicator = c.indicator AND g.year = c.year AND g.period IS NOT DISTINCT FROM c.period AND g.level = c.level
+    UNION ALL BY NAME
+    SELECT c.*, NULL AS lr_prev, g.gap, NULL AS k_prev, round(c.lr_peer / 3) AS k_peer
+    FROM peer_candidates c
+    JOIN gaps g ON g.area = c.area AND g.indicator = c.indicator AND g.year = c.year AND g.period IS NOT DISTINCT FROM c.period
+    WHERE g.gap >= $min_gap
 )
 SELECT
     f.area,

@@ -5,17 +5,12 @@
 --! default_min = -50.0
 --! default_max = 100.0
 --! default_pp = 10.0
-WITH o AS (
+WITH pairs AS (
     SELECT o.area, o.indicator, o.year, o.period, o.value, o.value_text, o.file, o.line, o.cell, o.class,
-           i.name, i.unit, i.yoy_min, i.yoy_max
+           o.prev_value AS prev, o.prev_row, i.name, i.unit, i.yoy_min, i.yoy_max,
+           o.class IN ('ratio', 'growth') OR i.unit IN ('percent', 'permille') AS is_rate
     FROM obs o JOIN indicators i ON i.code = o.indicator
-    WHERE o.value IS NOT NULL AND o.class <> 'non_additive'
-),
-pairs AS (
-    SELECT c.*, p.value AS prev, p.value_text AS prev_text, p.file AS prev_file, p.line AS prev_line, p.cell AS prev_cell,
-           c.class IN ('ratio', 'growth') OR c.unit IN ('percent', 'permille') AS is_rate
-    FROM o c
-    JOIN o p ON p.area = c.area AND p.indicator = c.indicator AND p.year = c.year - 1 AND p.period IS NOT DISTINCT FROM c.period
+    WHERE o.value IS NOT NULL AND o.prev_value IS NOT NULL AND o.class <> 'non_additive'
 ),
 change AS (
     SELECT *,
@@ -26,6 +21,14 @@ change AS (
         CASE WHEN is_rate THEN coalesce(yoy_min, -$default_pp) ELSE coalesce(yoy_min, $default_min) END AS lo,
         CASE WHEN is_rate THEN coalesce(yoy_max, $default_pp) ELSE coalesce(yoy_max, $default_max) END AS hi
     FROM pairs
+),
+flagged AS MATERIALIZED (
+    SELECT * FROM change WHERE delta < lo OR delta > hi
+),
+-- Where the previous year's values were printed.
+previous AS (
+    SELECT p.rowid AS prev_row, p.value_text AS prev_text, p.file AS prev_file, p.line AS prev_line, p.cell AS prev_cell
+    FROM observations p WHERE p.rowid IN (SELECT prev_row FROM flagged)
 )
 SELECT
     area,
@@ -47,8 +50,6 @@ SELECT
     line,
     cell,
     [struct_pack(role := 'previous year', area := area, value := prev_text, file := prev_file, line := prev_line, cell := prev_cell)] AS related
-FROM change
-WHERE delta < lo OR delta > hi
+FROM flagged JOIN previous USING (prev_row)
 --! counts
-SELECT count(*) AS items FROM obs c JOIN obs p ON p.area = c.area AND p.indicator = c.indicator AND p.year = c.year - 1 AND p.period IS NOT DISTINCT FROM c.period
-WHERE c.value IS NOT NULL AND p.value IS NOT NULL AND c.class <> 'non_additive'
+SELECT count(*) AS items FROM obs WHERE value IS NOT NULL AND prev_value IS NOT NULL AND class <> 'non_additive'

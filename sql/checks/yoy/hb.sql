@@ -7,19 +7,15 @@
 --! C = 4.0
 --! min_group = 5
 --! pool = "none"
-WITH o AS (
-    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x, o.value_text, o.file, o.line, o.cell, a.level
+WITH pairs AS (
+    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x, o.value_text, o.file, o.line, o.cell,
+           a.level, CAST(o.prev_value AS DOUBLE) AS x_prev, o.prev_row,
+           -- Rounded, so ratios equal in decimal are equal here (no binary noise).
+           round(CAST(o.value AS DOUBLE) / CAST(o.prev_value AS DOUBLE), 12) AS r,
+           CASE WHEN $pool = 'years' THEN NULL ELSE o.year END AS group_year
     FROM obs o
     JOIN (SELECT DISTINCT code, level FROM areas) a ON a.code = o.area
-    WHERE o.value > 0 AND o.class = 'additive'
-),
-pairs AS (
-    SELECT c.*, p.x AS x_prev, p.value_text AS prev_text, p.file AS prev_file, p.line AS prev_line, p.cell AS prev_cell,
-           -- Rounded, so ratios equal in decimal are equal here (no binary noise).
-           round(c.x / p.x, 12) AS r,
-           CASE WHEN $pool = 'years' THEN NULL ELSE c.year END AS group_year
-    FROM o c
-    JOIN o p ON p.area = c.area AND p.indicator = c.indicator AND p.year = c.year - 1 AND p.period IS NOT DISTINCT FROM c.period
+    WHERE o.value > 0 AND o.prev_value > 0 AND o.class = 'additive'
 ),
 medians AS (
     SELECT indicator, group_year, period, level, median(r) AS r_m, count(*) AS n
@@ -45,6 +41,17 @@ bounds AS (
     FROM scored s
     JOIN quartiles q ON q.indicator = s.indicator AND q.group_year IS NOT DISTINCT FROM s.group_year
                     AND q.period IS NOT DISTINCT FROM s.period AND q.level = s.level
+),
+outliers AS MATERIALIZED (
+    SELECT * FROM bounds WHERE e < lo OR e > hi
+),
+-- Where the previous year's values were printed.
+previous AS (
+    SELECT p.rowid AS prev_row, p.value_text AS prev_text, p.file AS prev_file, p.line AS prev_line, p.cell AS prev_cell
+    FROM observations p WHERE p.rowid IN (SELECT prev_row FROM outliers)
+),
+flagged AS (
+    SELECT * FROM outliers JOIN previous USING (prev_row)
 )
 SELECT
     b.area,
@@ -65,9 +72,7 @@ SELECT
     b.line,
     b.cell,
     [struct_pack(role := 'previous year', area := b.area, value := b.prev_text, file := b.prev_file, line := b.prev_line, cell := b.prev_cell)] AS related
-FROM bounds b
+FROM flagged b
 JOIN indicators i ON i.code = b.indicator
-WHERE b.e < b.lo OR b.e > b.hi
 --! counts
-WITH o AS (SELECT o.area, o.indicator, o.year, o.period FROM obs o WHERE o.value > 0 AND o.class = 'additive')
-SELECT count(*) AS items FROM o c JOIN o p ON p.area = c.area AND p.indicator = c.indicator AND p.year = c.year - 1 AND p.period IS NOT DISTINCT FROM c.period
+SELECT count(*) AS items FROM obs WHERE value > 0 AND prev_value > 0 AND class = 'additive'

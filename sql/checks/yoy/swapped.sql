@@ -4,15 +4,12 @@
 --! [params]
 --! min_change = 0.15
 --! match = 0.05
-WITH o AS (
-    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x, o.value_text, o.file, o.line, o.cell
-    FROM obs o WHERE o.value > 0 AND o.class IN ('additive', 'per_capita', 'ratio')
-),
-pairs AS (
-    SELECT c.*, p.x AS x_prev, p.value_text AS prev_text, t.parent, t.child_level AS level
-    FROM o c
-    JOIN o p ON p.area = c.area AND p.indicator = c.indicator AND p.year = c.year - 1 AND p.period IS NOT DISTINCT FROM c.period
-    JOIN tree t ON t.child = c.area AND t.year = c.year AND t.period IS NOT DISTINCT FROM c.period
+WITH pairs AS (
+    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x, o.value_text, o.file, o.line, o.cell,
+           CAST(o.prev_value AS DOUBLE) AS x_prev, o.prev_row, t.parent, t.child_level AS level
+    FROM obs o
+    JOIN tree t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
+    WHERE o.value > 0 AND o.prev_value > 0 AND o.class IN ('additive', 'per_capita', 'ratio')
 ),
 -- How the siblings grew (median): what an area's value should be this year; and how much growth usually
 -- differs between the areas of the level (median absolute deviation, in logs): how far off is unusual.
@@ -27,10 +24,10 @@ expected AS (
 -- Areas far from their expected value, for this indicator: a swap moves both (two similar values exchanged
 -- are invisible, and harmless to the totals). Where growth varies a lot between siblings, only an extreme
 -- departure counts.
-moved AS (SELECT * FROM expected WHERE abs(ln(x / x_exp)) > greatest(ln(1 + $min_change), 4 * spread)),
+moved AS MATERIALIZED (SELECT * FROM expected WHERE abs(ln(x / x_exp)) > greatest(ln(1 + $min_change), 4 * spread)),
 -- Pairs whose values fit each other's expected values closely and explain both changes far better.
-swaps AS (
-    SELECT a.*, b.area AS b_area, b.x AS b_x, b.x_prev AS b_prev, b.prev_text AS b_prev_text, b.value_text AS b_text,
+swaps AS MATERIALIZED (
+    SELECT a.*, b.area AS b_area, b.x AS b_x, b.x_prev AS b_prev, b.prev_row AS b_prev_row, b.value_text AS b_text,
            b.file AS b_file, b.line AS b_line, b.cell AS b_cell,
            abs(ln(a.x / b.x_exp)) + abs(ln(b.x / a.x_exp)) AS miss
     FROM moved a
@@ -43,6 +40,19 @@ mutual AS (
     SELECT * FROM swaps s
     WHERE miss = (SELECT min(miss) FROM swaps o WHERE o.indicator = s.indicator AND o.year = s.year AND o.period IS NOT DISTINCT FROM s.period
                   AND (o.area IN (s.area, s.b_area) OR o.b_area IN (s.area, s.b_area)))
+),
+-- A pair exchanged the year before is exchanged back now: that year's finding is the one to act on.
+kept AS MATERIALIZED (
+    SELECT * FROM mutual a
+    WHERE NOT EXISTS (
+        SELECT 1 FROM swaps e
+        WHERE e.area = a.area AND e.b_area = a.b_area AND e.indicator = a.indicator AND e.year = a.year - 1 AND e.period IS NOT DISTINCT FROM a.period
+    )
+),
+-- The previous year's values as printed.
+previous AS (
+    SELECT rowid AS rid, value_text FROM observations
+    WHERE rowid IN (SELECT prev_row FROM kept UNION ALL SELECT b_prev_row FROM kept)
 )
 SELECT
     a.area,
@@ -52,20 +62,17 @@ SELECT
     a.x AS observed,
     a.x_prev AS previous,
     a.b_prev AS expected,
-    i.name || ': ' || a.area || ' and ' || a.b_area || ' look swapped: ' || a.area || ' went ' || a.prev_text || ' → ' || a.value_text
-        || ' and ' || a.b_area || ' went ' || a.b_prev_text || ' → ' || a.b_text
+    i.name || ': ' || a.area || ' and ' || a.b_area || ' look swapped: ' || a.area || ' went ' || pa.value_text || ' → ' || a.value_text
+        || ' and ' || a.b_area || ' went ' || pb.value_text || ' → ' || a.b_text
         || '; exchanged, each would grow like their siblings' AS message,
     'exchange the values of ' || a.area || ' and ' || a.b_area || ' if they were entered in each other''s row' AS hint,
     a.file,
     a.line,
     a.cell,
     [struct_pack(role := 'swapped with', area := a.b_area, value := a.b_text, file := a.b_file, line := a.b_line, cell := a.b_cell)] AS related
-FROM mutual a
+FROM kept a
+JOIN previous pa ON pa.rid = a.prev_row
+JOIN previous pb ON pb.rid = a.b_prev_row
 JOIN indicators i ON i.code = a.indicator
--- A pair exchanged the year before is exchanged back now: that year's finding is the one to act on.
-WHERE NOT EXISTS (
-    SELECT 1 FROM swaps e
-    WHERE e.area = a.area AND e.b_area = a.b_area AND e.indicator = a.indicator AND e.year = a.year - 1 AND e.period IS NOT DISTINCT FROM a.period
-)
 --! counts
 SELECT count(*) AS items FROM obs WHERE value > 0 AND class IN ('additive', 'per_capita', 'ratio')

@@ -1,0 +1,4 @@
+--! id = "local.big"
+--! severity = "warning"
+--! descripton = "big"
+SELECT 'm' AS message WHERE false
