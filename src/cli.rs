@@ -133,8 +133,14 @@ pub struct CheckArgs {
     pub changed_since: Option<String>,
 
     /// Keep the loaded data in this DuckDB database file (one dataset only).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "cache")]
     pub db: Option<PathBuf>,
+
+    /// Keep the loaded data in the load cache ($STATLINT_CACHE_DIR, else ~/.cache/statlint/loads), keyed by
+    /// the hashes of the manifest and the data files, and on a re-run with unchanged inputs check the
+    /// cached copy instead of reading the files again.
+    #[arg(long)]
+    pub cache: bool,
 
     /// Do not print what was loaded from each file.
     #[arg(short, long)]

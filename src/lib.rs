@@ -4,6 +4,8 @@
 //! observations with provenance ([`load`]) in an embedded DuckDB database ([`db`]), where SQL checks run.
 //! The binary is a thin layer over [`run`].
 
+#[cfg(feature = "engine")]
+pub mod cache;
 pub mod check;
 #[cfg(feature = "engine")]
 pub mod cli;

@@ -217,7 +217,13 @@ fn run_one(
     }
 }
 
-/// Runs the checks in order. `on_result` sees each result as it is ready (for progress).
+/// Below this many observations the checks run side by side, one connection per core: on small data a
+/// check's time is mostly planning, which is single-threaded. Above it each check has the engine's threads
+/// to itself (and the memory of one check at a time).
+const SIDE_BY_SIDE: u64 = 1_000_000;
+
+/// Runs the checks and returns their results in order. `on_result` sees each result as it is ready (for
+/// progress).
 pub fn run(
     db: &Db,
     ds: &Dataset,
@@ -228,20 +234,68 @@ pub fn run(
     for a in &ds.areas {
         areas.entry(a.code.as_str()).or_default().push(a);
     }
-    let mut results = Vec::with_capacity(checks.len());
-    for check in checks {
+    let timed = |db: &Db, check: Check| {
         let start = Instant::now();
         let outcome = run_one(db, &check, &areas, ds.reference_date);
-        let r = CheckResult {
+        CheckResult {
             check,
             outcome,
             seconds: start.elapsed().as_secs_f64(),
+        }
+    };
+    let small = db
+        .scalar::<i64>("SELECT count(*) FROM observations", &[])
+        .is_ok_and(|n| (n as u64) < SIDE_BY_SIDE);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers: Vec<Db> = if small && threads > 1 && checks.len() > 1 {
+        (0..threads.min(checks.len()))
+            .map_while(|_| db.connect().ok())
+            .collect()
+    } else {
+        vec![]
+    };
+    if workers.is_empty() {
+        let mut results = Vec::with_capacity(checks.len());
+        for check in checks {
+            let r = timed(db, check);
+            on_result(&r);
+            results.push(r);
+        }
+        return Report {
+            dataset: ds.name.clone(),
+            results,
         };
-        on_result(&r);
-        results.push(r);
     }
+    // Side by side: each connection takes the next check; results come back in any order and are put back
+    // in the order of the checks.
+    let n = checks.len();
+    let queue = std::sync::Mutex::new(checks.into_iter().enumerate());
+    let mut slots: Vec<Option<CheckResult>> = (0..n).map(|_| None).collect();
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for conn in workers {
+            let (tx, queue, timed) = (tx.clone(), &queue, &timed);
+            s.spawn(move || {
+                loop {
+                    let next = queue.lock().expect("not poisoned").next();
+                    let Some((i, check)) = next else { break };
+                    if tx.send((i, timed(&conn, check))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for (i, r) in rx {
+            on_result(&r);
+            slots[i] = Some(r);
+        }
+    });
     Report {
         dataset: ds.name.clone(),
-        results,
+        results: slots
+            .into_iter()
+            .map(|r| r.expect("every check ran"))
+            .collect(),
     }
 }

@@ -225,13 +225,19 @@ fn check_one(root: &Path, args: &CheckArgs, io: &mut Io<'_>) -> Result<DatasetRu
     let session = super::open_dataset(
         root,
         args.db.as_deref(),
+        args.cache,
         args.quiet,
         args.memory_limit.clone(),
         io,
     )?;
     let checks = library(Some(&session.dataset), &args.checks)?;
     session.db.sandbox()?;
-    let report = check::run(&session.db, &session.dataset, checks, &mut |_| {});
+    let progress = super::Progress::new(Some(checks.len() as u64), "checks");
+    let report = check::run(&session.db, &session.dataset, checks, &mut |r| {
+        progress.message(&r.check.id);
+        progress.step();
+    });
+    drop(progress);
     Ok(DatasetRun {
         name: session.dataset.name.clone(),
         root: root.to_path_buf(),

@@ -3,7 +3,10 @@
 pub mod check;
 pub mod checks;
 pub mod load;
+mod progress;
 pub mod sql;
+
+pub use progress::Progress;
 
 use crate::cli::DatasetArgs;
 use crate::db::{self, Db};
@@ -64,6 +67,22 @@ pub(crate) fn print_file(err: &mut dyn Write, f: &FileStats) {
     }
 }
 
+/// The closing line of what was loaded.
+fn total(io: &mut Io<'_>, report: &LoadReport) {
+    let rejected = if report.rejected > 0 {
+        " (see the rejects table)"
+    } else {
+        ""
+    };
+    note(
+        io,
+        &format!(
+            "  total: {} observations, {} rejected values{rejected}",
+            report.observations, report.rejected
+        ),
+    );
+}
+
 /// A loaded dataset.
 pub struct Session {
     pub db: Db,
@@ -76,21 +95,58 @@ pub(crate) fn open(args: &DatasetArgs, io: &mut Io<'_>) -> Result<Session> {
     open_dataset(
         &args.dataset,
         args.db.as_deref(),
+        false,
         args.quiet,
         args.memory_limit.clone(),
         io,
     )
 }
 
-/// Loads one dataset (into the database file `db` when given, replacing it).
+/// Loads one dataset (into the database file `db` when given, replacing it), or with `cache` opens the load
+/// cache's copy of it (see [`crate::cache`]).
 pub(crate) fn open_dataset(
     dataset: &std::path::Path,
     db: Option<&std::path::Path>,
+    cache: bool,
     quiet: bool,
     memory_limit: Option<String>,
     io: &mut Io<'_>,
 ) -> Result<Session> {
     let dataset = Dataset::open(dataset)?;
+    let options = db::Options {
+        memory_limit,
+        threads: None,
+        read_only: false,
+    };
+    let entry = if cache {
+        Some(crate::cache::Entry::find(&dataset)?)
+    } else {
+        None
+    };
+    if let Some(entry) = &entry
+        && let Some((db, report)) = entry.open(&options)?
+    {
+        if !quiet {
+            note(
+                io,
+                &format!(
+                    "{} is unchanged since it was loaded into {}",
+                    dataset.name,
+                    entry.db.display()
+                ),
+            );
+            for f in &report.files {
+                print_file(&mut *io.err, f);
+            }
+            total(io, &report);
+        }
+        return Ok(Session {
+            db,
+            dataset,
+            report,
+        });
+    }
+    let db = entry.as_ref().map(|e| e.tmp.as_path()).or(db);
     if let Some(path) = db {
         for p in [
             path.to_path_buf(),
@@ -107,13 +163,7 @@ pub(crate) fn open_dataset(
             }
         }
     }
-    let db = Db::open(
-        db,
-        &db::Options {
-            memory_limit,
-            threads: None,
-        },
-    )?;
+    let db = Db::open(db, &options)?;
     let load_options = crate::load::LoadOptions::default();
     if !quiet {
         note(
@@ -126,25 +176,20 @@ pub(crate) fn open_dataset(
         );
     }
     let err = &mut *io.err;
+    let progress = Progress::new(None, &format!("loading {}", dataset.name));
     let report = crate::load::load(&db, &dataset, load_options, &mut |f| {
         if !quiet {
-            print_file(err, f);
+            progress.suspend(|| print_file(err, f));
         }
     })?;
     crate::check::prelude(&db)?;
+    if let Some(entry) = &entry {
+        progress.message("writing the load cache");
+        entry.store(&db, &report)?;
+    }
+    drop(progress);
     if !quiet {
-        let rejected = if report.rejected > 0 {
-            " (see the rejects table)"
-        } else {
-            ""
-        };
-        note(
-            io,
-            &format!(
-                "  total: {} observations, {} rejected values{rejected}",
-                report.observations, report.rejected
-            ),
-        );
+        total(io, &report);
     }
     Ok(Session {
         db,

@@ -176,6 +176,9 @@ impl Column {
 /// Rows that can write themselves into DuckDB vectors.
 pub trait Rows: Send {
     fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Writes rows `start .. start + cols[0].n` into the columns, one writer per table column.
     fn fill(&self, start: usize, cols: &mut [Column]);
 }
@@ -341,7 +344,7 @@ impl Db {
             next: Mutex::new((0, false)),
             cv: Condvar::new(),
         };
-        let raw = self.raw;
+        let raw = self.shared.raw;
         let run = |i: usize, group: Vec<P>| -> Result<(), duckdb::Error> {
             let result = (|| {
                 let mut l = Loader::open(raw, table)?;

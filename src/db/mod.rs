@@ -37,10 +37,23 @@ impl Table {
 /// database (one per loading thread), which is why the database handle is kept here.
 pub struct Db {
     conn: ManuallyDrop<Connection>,
+    shared: Arc<Shared>,
+}
+
+/// What the connections to one database share; the last one closes the database.
+struct Shared {
     raw: RawDb,
     /// DuckDB's `temp_directory`, private to this database and removed with it: spilling never writes into
     /// the working directory (DuckDB's default `.tmp`), which may be the dataset folder.
     temp: PathBuf,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        // SAFETY: every connection of this database has been dropped (each holds this `Arc`).
+        unsafe { ffi::duckdb_close(&mut self.raw.0) };
+        let _ = std::fs::remove_dir_all(&self.temp);
+    }
 }
 
 /// The database handle, used only to open connections, which DuckDB allows from any thread.
@@ -51,13 +64,9 @@ unsafe impl Sync for RawDb {}
 
 impl Drop for Db {
     fn drop(&mut self) {
-        // SAFETY: the connection is dropped exactly once, here, before the database it belongs to is closed;
-        // no other connection to the database outlives a bulk load.
-        unsafe {
-            ManuallyDrop::drop(&mut self.conn);
-            ffi::duckdb_close(&mut self.raw.0);
-        }
-        let _ = std::fs::remove_dir_all(&self.temp);
+        // SAFETY: the connection is dropped exactly once, here; the database closes when the last `Arc<Shared>`
+        // goes, after its connections.
+        unsafe { ManuallyDrop::drop(&mut self.conn) };
     }
 }
 
@@ -69,6 +78,8 @@ pub struct Options {
     pub memory_limit: Option<String>,
     /// Worker threads; `None`: one per core.
     pub threads: Option<usize>,
+    /// Open a database file for reading only.
+    pub read_only: bool,
 }
 
 /// A DuckDB error from the C API, as the `duckdb` crate reports its own.
@@ -99,6 +110,9 @@ impl Db {
         if let Some(t) = opts.threads {
             settings.push(("threads", t.to_string()));
         }
+        if opts.read_only {
+            settings.push(("access_mode", "READ_ONLY".into()));
+        }
         let raw = open_raw(path, &settings).map_err(|e| {
             let e = match &opts.memory_limit {
                 Some(m) if e.to_string().contains("memory_limit") => ffi_error(format!(
@@ -116,8 +130,10 @@ impl Db {
         })?;
         Ok(Db {
             conn: ManuallyDrop::new(conn),
-            raw: RawDb(raw),
-            temp,
+            shared: Arc::new(Shared {
+                raw: RawDb(raw),
+                temp,
+            }),
         })
     }
 
@@ -262,10 +278,10 @@ impl Db {
     fn only_a_query(&self, sql: &str) -> Result<(), NamedError> {
         let q = cstring(sql).map_err(NamedError::Engine)?;
         // SAFETY: the connection, the extracted statements and the prepared statement are created and destroyed
-        // here, on every path; `self.raw` is an open database.
+        // here, on every path; `self.shared.raw` is an open database.
         unsafe {
             let mut con: ffi::duckdb_connection = std::ptr::null_mut();
-            if ffi::duckdb_connect(self.raw.0, &mut con) != ffi::DuckDBSuccess {
+            if ffi::duckdb_connect(self.shared.raw.0, &mut con) != ffi::DuckDBSuccess {
                 return Err(NamedError::Engine(ffi_error(
                     "cannot open a connection".into(),
                 )));
@@ -294,6 +310,18 @@ impl Db {
                 _ => Ok(()),
             }
         }
+    }
+
+    /// Another connection to the same database, for running queries on another thread.
+    pub fn connect(&self) -> Result<Db> {
+        let conn = self
+            .conn
+            .try_clone()
+            .map_err(Error::engine("cannot open a connection"))?;
+        Ok(Db {
+            conn: ManuallyDrop::new(conn),
+            shared: self.shared.clone(),
+        })
     }
 
     /// DuckDB's `memory_limit` now in force, e.g. `50.0 MiB`.

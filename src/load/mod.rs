@@ -192,6 +192,7 @@ fn parallel<T: Send>(threads: usize, n: usize, f: impl Fn(usize) -> T + Sync) ->
 
 /// A file after its first reading step.
 #[cfg(feature = "engine")]
+#[allow(clippy::large_enum_variant)] // one per file, short-lived
 enum Stage<'a> {
     /// A text file with its header read, to be read in pieces.
     Csv(csv::Prepared<'a>),
@@ -266,14 +267,15 @@ fn read_files<'a>(
         })
     });
     // Only the files before the first failure are read further.
-    let ok = stages.iter().take_while(|s| s.is_ok()).count();
-    let mut stages = stages.into_iter();
-    let mut ready: Vec<Stage<'a>> = stages
-        .by_ref()
-        .take(ok)
-        .map(|s| s.ok().expect("ok"))
-        .collect();
-    let failure = stages.next().map(|s| s.err().expect("the first failure"));
+    let mut ready: Vec<Stage<'a>> = Vec::new();
+    let mut failure = None;
+    for s in stages {
+        match s {
+            Ok(s) if failure.is_none() => ready.push(s),
+            Err(e) if failure.is_none() => failure = Some(e),
+            _ => {}
+        }
+    }
     let tasks: Vec<(usize, usize)> = ready
         .iter()
         .enumerate()

@@ -130,6 +130,43 @@ fn read_grid(
     Ok(grid)
 }
 
+/// Refuses an OpenDocument spreadsheet whose `content.xml` is not well-formed XML. calamine 0.38 reads a
+/// table until its end tag and never stops when the file ends first (found by the `sheet` fuzz target); in
+/// well-formed XML every table ends.
+fn ods_guard(bytes: &[u8], path: &std::path::Path) -> Result<()> {
+    use quick_xml::events::Event;
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let Ok(content) = zip.by_name("content.xml") else {
+        return Ok(());
+    };
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    reader.config_mut().check_end_names = true;
+    let mut buf = Vec::new();
+    let mut depth = 0usize;
+    loop {
+        let bad = |m: String| {
+            Error::input(
+                path,
+                None,
+                format!("cannot read as a spreadsheet: its content.xml is damaged: {m}"),
+            )
+        };
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(_)) => depth += 1,
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Eof) if depth > 0 => {
+                return Err(bad(format!("{depth} elements are not closed")));
+            }
+            Ok(Event::Eof) => return Ok(()),
+            Ok(_) => {}
+            Err(e) => return Err(bad(e.to_string())),
+        }
+        buf.clear();
+    }
+}
+
 /// Refuses a zip archive (xlsx, xlsb, ods) that would unpack to more than [`MAX_UNZIPPED`], or with a large
 /// member compressed more than [`MAX_RATIO`] times, by the sizes in its central directory, before anything is
 /// unpacked. An archive whose directory cannot be read is left to calamine, which says what is wrong.
@@ -306,6 +343,7 @@ pub fn read_bytes(mut sink: FileSink<'_>, bytes: Vec<u8>) -> Result<Loaded> {
         ));
     }
     zip_guard(&bytes, path)?;
+    ods_guard(&bytes, path)?;
     let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| Error::input(path, None, format!("cannot read as a spreadsheet: {e}")))?;
     let names = wb.sheet_names();

@@ -52,6 +52,15 @@ pub enum Format {
 }
 
 impl Format {
+    pub const ALL: [Format; 6] = [
+        Format::Csv,
+        Format::Xlsx,
+        Format::Xls,
+        Format::Xlsb,
+        Format::Ods,
+        Format::Parquet,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Csv => "csv",

@@ -1,0 +1,250 @@
+//! The load cache (`statlint check --cache`): a loaded dataset kept as a DuckDB file, keyed by everything it
+//! was loaded from, so that a re-run on unchanged inputs opens the file instead of reading the data again.
+//!
+//! An entry is `KEY.duckdb` (the tables, the enum types and the checks' prelude) and `KEY.json` (what the
+//! load reported per file). The key is BLAKE3 over statlint's and DuckDB's versions, the manifest as read
+//! (reference tables included) and the contents of every data file: any change to any of them is a miss.
+//! A miss loads into `KEY.duckdb.tmp-PID` and renames it once complete, so a run that stops half-way
+//! leaves no entry behind; the least recently used entries beyond [`KEEP`] are removed.
+
+use crate::db::{self, Db};
+use crate::error::{Error, Result};
+use crate::load::{FileStats, LoadReport, ValueType};
+use crate::manifest::Dataset;
+use std::path::{Path, PathBuf};
+
+/// Entries kept in the cache folder.
+pub const KEEP: usize = 4;
+
+/// The cache folder: `$STATLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/statlint/loads`, else
+/// `~/.cache/statlint/loads`.
+pub fn dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("STATLINT_CACHE_DIR") {
+        return d.into();
+    }
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("statlint")
+        .join("loads")
+}
+
+/// One dataset's place in the cache.
+pub struct Entry {
+    pub key: String,
+    pub db: PathBuf,
+    meta: PathBuf,
+    pub tmp: PathBuf,
+}
+
+impl Entry {
+    /// Computes the dataset's key (reading every data file once).
+    pub fn find(ds: &Dataset) -> Result<Entry> {
+        let dir = dir();
+        std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
+            path: dir.clone(),
+            source,
+        })?;
+        let key = key(ds)?;
+        Ok(Entry {
+            db: dir.join(format!("{key}.duckdb")),
+            meta: dir.join(format!("{key}.json")),
+            tmp: dir.join(format!("{key}.duckdb.tmp-{}", std::process::id())),
+            key,
+        })
+    }
+
+    /// Opens the entry read-only, with what its load reported; `None` when there is no complete entry.
+    pub fn open(&self, opts: &db::Options) -> Result<Option<(Db, LoadReport)>> {
+        let Ok(text) = std::fs::read_to_string(&self.meta) else {
+            return Ok(None);
+        };
+        if !self.db.exists() {
+            return Ok(None);
+        }
+        let Some(report) = serde_json::from_str(&text).ok().and_then(|v| report_of(&v)) else {
+            return Ok(None);
+        };
+        let db = Db::open(
+            Some(&self.db),
+            &db::Options {
+                read_only: true,
+                ..opts.clone()
+            },
+        )?;
+        // Most recently used first when the cache is trimmed.
+        let now = std::time::SystemTime::now();
+        for p in [&self.db, &self.meta] {
+            if let Ok(f) = std::fs::File::options().append(true).open(p) {
+                let _ = f.set_modified(now);
+            }
+        }
+        Ok(Some((db, report)))
+    }
+
+    /// Completes an entry loaded into [`Entry::tmp`]: everything written to the file, the report beside it,
+    /// the file renamed into place; then old entries are removed.
+    pub fn store(&self, db: &Db, report: &LoadReport) -> Result<()> {
+        db.batch("CHECKPOINT", "cannot write the load cache")?;
+        let meta = serde_json::json!({
+            "files": report.files,
+            "observations": report.observations,
+            "rejected": report.rejected,
+            "value_type": report.value_type.sql(),
+        });
+        let write = |path: &Path, bytes: &[u8]| {
+            std::fs::write(path, bytes).map_err(|source| Error::Write {
+                path: path.to_path_buf(),
+                source,
+            })
+        };
+        write(&self.meta, meta.to_string().as_bytes())?;
+        std::fs::rename(&self.tmp, &self.db).map_err(|source| Error::Write {
+            path: self.db.clone(),
+            source,
+        })?;
+        trim(self.db.parent().unwrap_or(Path::new(".")));
+        Ok(())
+    }
+}
+
+/// BLAKE3 over statlint's and DuckDB's versions and the contents of every file of the dataset: those in its
+/// folder (the manifest, reference tables, checks) and the data files wherever they are.
+fn key(ds: &Dataset) -> Result<String> {
+    let mut paths = Vec::new();
+    files_under(&ds.root, &mut paths);
+    paths.extend(ds.files.iter().map(|f| ds.root.join(&f.path)));
+    paths.sort();
+    paths.dedup();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let hashes: Vec<std::sync::Mutex<Option<Result<blake3::Hash>>>> =
+        paths.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|s| {
+        for _ in 0..threads.min(paths.len()) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(p) = paths.get(i) else { break };
+                    let h = std::fs::read(p)
+                        .map(|bytes| blake3::hash(&bytes))
+                        .map_err(|source| Error::Read {
+                            path: p.clone(),
+                            source,
+                        });
+                    *hashes[i].lock().expect("not poisoned") = Some(h);
+                }
+            });
+        }
+    });
+    let mut h = blake3::Hasher::new();
+    h.update(crate::version().as_bytes());
+    for (p, file) in paths.iter().zip(hashes) {
+        let file = file
+            .into_inner()
+            .expect("not poisoned")
+            .expect("every file hashed")?;
+        h.update(p.to_string_lossy().as_bytes());
+        h.update(file.as_bytes());
+    }
+    Ok(h.finalize().to_hex()[..32].to_string())
+}
+
+/// The files in a folder and its subfolders, leaving out hidden ones.
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in read.flatten() {
+        if e.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        match e.file_type() {
+            Ok(t) if t.is_dir() => files_under(&e.path(), out),
+            Ok(t) if t.is_file() => out.push(e.path()),
+            _ => {}
+        }
+    }
+}
+
+/// What a load reported, back from the entry's JSON.
+fn report_of(v: &serde_json::Value) -> Option<LoadReport> {
+    let text = |v: &serde_json::Value| v.as_str().map(String::from);
+    let files = v["files"]
+        .as_array()?
+        .iter()
+        .map(|f| {
+            Some(FileStats {
+                file: text(&f["file"])?,
+                format: crate::manifest::Format::ALL
+                    .iter()
+                    .map(|x| x.as_str())
+                    .find(|x| Some(*x) == f["format"].as_str())?,
+                encoding: text(&f["encoding"]),
+                locale: text(&f["locale"]),
+                sheet: text(&f["sheet"]),
+                rows: f["rows"].as_u64()?,
+                values: f["values"].as_u64()?,
+                loaded: f["loaded"].as_u64()?,
+                rejected: f["rejected"].as_u64()?,
+                blake3: text(&f["blake3"])?,
+                notes: f["notes"]
+                    .as_array()?
+                    .iter()
+                    .map(text)
+                    .collect::<Option<_>>()?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let value_type = match v["value_type"].as_str()? {
+        "DOUBLE" => ValueType::Double,
+        t => {
+            let (w, s) = t
+                .strip_prefix("DECIMAL(")?
+                .strip_suffix(')')?
+                .split_once(',')?;
+            ValueType::Decimal {
+                width: w.parse().ok()?,
+                scale: s.parse().ok()?,
+            }
+        }
+    };
+    Some(LoadReport {
+        files,
+        observations: v["observations"].as_u64()? as usize,
+        rejected: v["rejected"].as_u64()?,
+        value_type,
+    })
+}
+
+/// Removes the least recently used entries beyond [`KEEP`], and leftovers of runs that stopped half-way
+/// more than a day ago.
+fn trim(dir: &Path) {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    let mut entries = Vec::new();
+    for e in read.flatten() {
+        let path = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        let modified = e.metadata().and_then(|m| m.modified()).unwrap_or(now);
+        if name.contains(".duckdb.tmp-") {
+            if now
+                .duration_since(modified)
+                .is_ok_and(|d| d.as_secs() > 86_400)
+            {
+                let _ = std::fs::remove_file(&path);
+            }
+        } else if let Some(key) = name.strip_suffix(".duckdb") {
+            entries.push((modified, key.to_string()));
+        }
+    }
+    entries.sort_by_key(|e| std::cmp::Reverse(e.0));
+    for (_, key) in entries.into_iter().skip(KEEP) {
+        for ext in ["duckdb", "duckdb.wal", "json"] {
+            let _ = std::fs::remove_file(dir.join(format!("{key}.{ext}")));
+        }
+    }
+}
