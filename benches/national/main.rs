@@ -231,6 +231,10 @@ fn specs(
                 args.extend(["--select".into(), c.into()]);
             }
         }
+        // Warm runs keep the load in statlint's cache; cold runs read the CSV files and write nothing.
+        if cache == Cache::Warm {
+            args.push("--cache".into());
+        }
         args.push(path(panel));
         // exit 1: the run has findings, which it must on a panel with planted errors
         Spec {

@@ -73,6 +73,8 @@ pub struct Planted {
     /// Observations the generator wrote.
     pub observations: u64,
     errors: Vec<PlantedError>,
+    /// The panel's additive indicators (indicators.csv), the only ones the peers' checks cover.
+    additive: BTreeSet<String>,
 }
 
 impl Planted {
@@ -83,9 +85,22 @@ impl Planted {
             planted: Vec<PlantedError>,
         }
         let f: File = serde_json::from_slice(&std::fs::read(path)?)?;
+        let indicators = std::fs::read_to_string(path.with_file_name("indicators.csv"))?;
+        let mut lines = indicators.lines();
+        let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+        let (code, class) = (
+            header.iter().position(|h| *h == "code").ok_or("indicators.csv has no code")?,
+            header.iter().position(|h| *h == "class").ok_or("indicators.csv has no class")?,
+        );
+        let additive = lines
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|f| f.get(class) == Some(&"additive"))
+            .filter_map(|f| f.get(code).map(|c| c.to_string()))
+            .collect();
         Ok(Planted {
             observations: f.observations,
             errors: f.planted,
+            additive,
         })
     }
 
@@ -183,8 +198,18 @@ impl Score {
         let findings = report["datasets"][0]["findings"]
             .as_array()
             .ok_or("the report has no findings list")?;
+        // statlint's yoy.growth also bounds rates and shares (in percentage points); the peers' yoy check
+        // covers additive indicators only, so only those findings are compared with it.
+        let shared_scope = |f: &&Value| {
+            checks.is_none()
+                || f["check"] != "yoy.growth"
+                || f["indicator"]
+                    .as_str()
+                    .is_some_and(|i| planted.additive.contains(i))
+        };
         let keys = findings
             .iter()
+            .filter(shared_scope)
             .map(|f| {
                 key(
                     f["check"].as_str().unwrap_or_default(),

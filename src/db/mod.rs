@@ -157,9 +157,10 @@ impl Db {
 
     /// Runs one statement with bound values, returning the number of changed rows.
     pub fn execute(&self, sql: &str, params: &[Value], context: &str) -> Result<usize> {
+        // Cached: the reference tables insert one row per statement, with the same SQL each time.
         let mut stmt = self
             .conn
-            .prepare(sql)
+            .prepare_cached(sql)
             .map_err(Error::engine(context.to_string()))?;
         stmt.execute(duckdb::params_from_iter(params.iter()))
             .map_err(Error::engine(context.to_string()))

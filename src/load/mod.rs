@@ -372,11 +372,17 @@ pub fn load(
         ("file_path", &paths),
         ("dataset_name", std::slice::from_ref(&ds.name)),
     ];
+    let t2 = crate::timing::span("load: enum types");
     for (name, values) in types {
         create_enum(db, name, values)?;
     }
+    drop(t2);
+    let t2 = crate::timing::span("load: schema");
     db.batch(SCHEMA, "cannot create statlint's tables")?;
+    drop(t2);
+    let t2 = crate::timing::span("load: reference tables");
     reference::insert(db, ds)?;
+    drop(t2);
 
     drop(t);
     let t = crate::timing::span("load: value type and duplicates");

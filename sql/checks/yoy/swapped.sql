@@ -5,7 +5,7 @@
 --! min_change = 0.15
 --! match = 0.05
 WITH pairs AS (
-    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x, o.value_text, o.file, o.line, o.cell,
+    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x, o.rid,
            CAST(o.prev_value AS DOUBLE) AS x_prev, o.prev_row, t.parent, t.child_level AS level
     FROM obs o
     JOIN tree t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
@@ -17,18 +17,23 @@ growth AS (
     SELECT parent, indicator, year, period, median(x / x_prev) AS g FROM pairs GROUP BY ALL
 ),
 expected AS (
-    SELECT p.*, p.x_prev * g.g AS x_exp,
-           median(abs(ln(p.x / p.x_prev) - ln(g.g))) OVER (PARTITION BY p.level, p.indicator, p.year, p.period) AS spread
+    SELECT p.*, p.x_prev * g.g AS x_exp, abs(ln(p.x / p.x_prev) - ln(g.g)) AS departure
     FROM pairs p JOIN growth g ON g.parent = p.parent AND g.indicator = p.indicator AND g.year = p.year AND g.period IS NOT DISTINCT FROM p.period
+),
+spreads AS (
+    SELECT level, indicator, year, period, median(departure) AS spread FROM expected GROUP BY ALL
 ),
 -- Areas far from their expected value, for this indicator: a swap moves both (two similar values exchanged
 -- are invisible, and harmless to the totals). Where growth varies a lot between siblings, only an extreme
 -- departure counts.
-moved AS MATERIALIZED (SELECT * FROM expected WHERE abs(ln(x / x_exp)) > greatest(ln(1 + $min_change), 4 * spread)),
+moved AS MATERIALIZED (
+    SELECT e.* FROM expected e
+    JOIN spreads s ON s.level = e.level AND s.indicator = e.indicator AND s.year = e.year AND s.period IS NOT DISTINCT FROM e.period
+    WHERE abs(ln(e.x / e.x_exp)) > greatest(ln(1 + $min_change), 4 * s.spread)
+),
 -- Pairs whose values fit each other's expected values closely and explain both changes far better.
 swaps AS MATERIALIZED (
-    SELECT a.*, b.area AS b_area, b.x AS b_x, b.x_prev AS b_prev, b.prev_row AS b_prev_row, b.value_text AS b_text,
-           b.file AS b_file, b.line AS b_line, b.cell AS b_cell,
+    SELECT a.*, b.area AS b_area, b.x AS b_x, b.x_prev AS b_prev, b.prev_row AS b_prev_row, b.rid AS b_rid,
            abs(ln(a.x / b.x_exp)) + abs(ln(b.x / a.x_exp)) AS miss
     FROM moved a
     JOIN moved b ON b.parent = a.parent AND b.indicator = a.indicator AND b.year = a.year AND b.period IS NOT DISTINCT FROM a.period AND a.area < b.area
@@ -49,10 +54,11 @@ kept AS MATERIALIZED (
         WHERE e.area = a.area AND e.b_area = a.b_area AND e.indicator = a.indicator AND e.year = a.year - 1 AND e.period IS NOT DISTINCT FROM a.period
     )
 ),
--- The previous year's values as printed.
-previous AS (
-    SELECT rowid AS rid, value_text FROM observations
-    WHERE rowid IN (SELECT prev_row FROM kept UNION ALL SELECT b_prev_row FROM kept)
+-- Both years' values as printed, and where.
+printed AS (
+    SELECT rowid AS rid, value_text, file, line, cell FROM observations
+    WHERE rowid IN (SELECT prev_row FROM kept UNION ALL SELECT b_prev_row FROM kept
+                    UNION ALL SELECT rid FROM kept UNION ALL SELECT b_rid FROM kept)
 )
 SELECT
     a.area,
@@ -62,17 +68,19 @@ SELECT
     a.x AS observed,
     a.x_prev AS previous,
     a.b_prev AS expected,
-    i.name || ': ' || a.area || ' and ' || a.b_area || ' look swapped: ' || a.area || ' went ' || pa.value_text || ' → ' || a.value_text
-        || ' and ' || a.b_area || ' went ' || pb.value_text || ' → ' || a.b_text
+    i.name || ': ' || a.area || ' and ' || a.b_area || ' look swapped: ' || a.area || ' went ' || pa.value_text || ' → ' || ta.value_text
+        || ' and ' || a.b_area || ' went ' || pb.value_text || ' → ' || tb.value_text
         || '; exchanged, each would grow like their siblings' AS message,
     'exchange the values of ' || a.area || ' and ' || a.b_area || ' if they were entered in each other''s row' AS hint,
-    a.file,
-    a.line,
-    a.cell,
-    [struct_pack(role := 'swapped with', area := a.b_area, value := a.b_text, file := a.b_file, line := a.b_line, cell := a.b_cell)] AS related
+    ta.file,
+    ta.line,
+    ta.cell,
+    [struct_pack(role := 'swapped with', area := a.b_area, value := tb.value_text, file := tb.file, line := tb.line, cell := tb.cell)] AS related
 FROM kept a
-JOIN previous pa ON pa.rid = a.prev_row
-JOIN previous pb ON pb.rid = a.b_prev_row
+JOIN printed pa ON pa.rid = a.prev_row
+JOIN printed pb ON pb.rid = a.b_prev_row
+JOIN printed ta ON ta.rid = a.rid
+JOIN printed tb ON tb.rid = a.b_rid
 JOIN indicators i ON i.code = a.indicator
 --! counts
 SELECT count(*) AS items FROM obs WHERE value > 0 AND class IN ('additive', 'per_capita', 'ratio')
