@@ -7,7 +7,7 @@
 --! min_gap = 2.0
 WITH
 o AS (
-    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS v, o.value_text, o.file, o.line, o.cell,
+    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS v, o.rid,
            CASE WHEN o.prev_value > 0 THEN CAST(o.prev_value AS DOUBLE) END AS prev, o.prev_row
     FROM obs o
     WHERE o.value > 0 AND o.class IN ('additive', 'per_capita', 'non_additive')
@@ -63,7 +63,7 @@ gaps AS (
     JOIN members x ON x.indicator = c.indicator AND x.year = c.year AND x.period IS NOT DISTINCT FROM c.period AND x.level = c.level AND x.area <> c.area
     GROUP BY ALL
 ),
-flagged AS (
+flagged_keys AS (
     SELECT c.*, g.n - 1 AS n_peers, g.med, log10(c.v / g.med) AS lr_peer, NULL AS gap,
            round(c.lr_prev / 3) AS k_prev, round(log10(c.v / g.med) / 3) AS k_peer
     FROM prev_candidates c
@@ -73,7 +73,14 @@ flagged AS (
     FROM peer_candidates c
     JOIN gaps g ON g.area = c.area AND g.indicator = c.indicator AND g.year = c.year AND g.period IS NOT DISTINCT FROM c.period
     WHERE g.gap >= $min_gap
+),
+flagged AS (
+    SELECT f.*, t.value_text, t.file, t.line, t.cell
+    FROM flagged_keys f
+    JOIN (SELECT rowid AS rid, value_text, file, line, cell FROM observations
+          WHERE rowid IN (SELECT rid FROM flagged_keys)) t USING (rid)
 )
+
 SELECT
     f.area,
     f.indicator,

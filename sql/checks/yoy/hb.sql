@@ -8,7 +8,7 @@
 --! min_group = 5
 --! pool = "none"
 WITH pairs AS (
-    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x, o.value_text, o.file, o.line, o.cell,
+    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x, o.rid,
            a.level, CAST(o.prev_value AS DOUBLE) AS x_prev, o.prev_row,
            -- Rounded, so ratios equal in decimal are equal here (no binary noise).
            round(CAST(o.value AS DOUBLE) / CAST(o.prev_value AS DOUBLE), 12) AS r,
@@ -50,8 +50,11 @@ previous AS (
     SELECT p.rowid AS prev_row, p.value_text AS prev_text, p.file AS prev_file, p.line AS prev_line, p.cell AS prev_cell
     FROM observations p WHERE p.rowid IN (SELECT prev_row FROM outliers)
 ),
+current AS (
+    SELECT rowid AS rid, value_text, file, line, cell FROM observations WHERE rowid IN (SELECT rid FROM outliers)
+),
 flagged AS (
-    SELECT * FROM outliers JOIN previous USING (prev_row)
+    SELECT * FROM outliers JOIN previous USING (prev_row) JOIN current USING (rid)
 )
 SELECT
     b.area,
