@@ -89,8 +89,14 @@ impl Planted {
         let mut lines = indicators.lines();
         let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
         let (code, class) = (
-            header.iter().position(|h| *h == "code").ok_or("indicators.csv has no code")?,
-            header.iter().position(|h| *h == "class").ok_or("indicators.csv has no class")?,
+            header
+                .iter()
+                .position(|h| *h == "code")
+                .ok_or("indicators.csv has no code")?,
+            header
+                .iter()
+                .position(|h| *h == "class")
+                .ok_or("indicators.csv has no class")?,
         );
         let additive = lines
             .map(|l| l.split(',').collect::<Vec<_>>())
