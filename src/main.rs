@@ -12,13 +12,13 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
+    // stderr is not locked for the whole run: the progress line is drawn from another thread.
+    let mut err = std::io::stderr();
     let terminal = std::io::stdin().is_terminal() && stdout.is_terminal();
     let color = stdout.is_terminal()
         && std::env::var_os("NO_COLOR").is_none()
         && std::env::var_os("CI").is_none();
     let mut out = stdout.lock();
-    let mut err = stderr.lock();
     let result = statlint::run(
         cli,
         &mut statlint::Io {

@@ -5,8 +5,13 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::Duration;
 
-/// How long work runs before its progress appears.
-const DELAY: Duration = Duration::from_secs(1);
+/// How long work runs before its progress appears; `STATLINT_PROGRESS_DELAY_MS` changes it (the tests use 0).
+fn delay() -> Duration {
+    std::env::var("STATLINT_PROGRESS_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(Duration::from_secs(1), Duration::from_millis)
+}
 
 pub struct Progress {
     bar: Option<ProgressBar>,
@@ -36,7 +41,7 @@ impl Progress {
         bar.enable_steady_tick(Duration::from_millis(120));
         let shown = bar.clone();
         std::thread::spawn(move || {
-            std::thread::sleep(DELAY);
+            std::thread::sleep(delay());
             if !shown.is_finished() {
                 shown.set_draw_target(ProgressDrawTarget::stderr());
             }

@@ -62,3 +62,26 @@ fn ctrl_c_cancels_a_running_query_and_keeps_the_session() {
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();
 }
+
+/// On a terminal, a run that lasts over a second draws its progress from another thread while the run
+/// writes to stderr too: it must show the progress and finish.
+#[test]
+fn a_long_run_on_a_terminal_shows_progress_and_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_statlint"))
+        .args(["generate", "--size", "S", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_statlint"));
+    cmd.current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("STATLINT_PROGRESS_DELAY_MS", "0")
+        .args(["check", "--limit", "1"])
+        .arg(dir.path());
+    let mut p = rexpect::session::spawn_command(cmd, Some(60_000)).unwrap();
+    p.exp_regex(r"\[=*>? *\] \d+/\d+").unwrap();
+    p.exp_string("Done. CHECKS=").unwrap();
+    p.exp_eof().unwrap();
+}
