@@ -117,34 +117,19 @@ fn key(ds: &Dataset) -> Result<String> {
     paths.extend(ds.files.iter().map(|f| ds.root.join(&f.path)));
     paths.sort();
     paths.dedup();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let hashes: Vec<std::sync::Mutex<Option<Result<blake3::Hash>>>> =
-        paths.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    std::thread::scope(|s| {
-        for _ in 0..threads.min(paths.len()) {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(p) = paths.get(i) else { break };
-                    let h = std::fs::read(p)
-                        .map(|bytes| blake3::hash(&bytes))
-                        .map_err(|source| Error::Read {
-                            path: p.clone(),
-                            source,
-                        });
-                    *hashes[i].lock().expect("not poisoned") = Some(h);
-                }
-            });
-        }
+    let hashes = crate::load::parallel(threads, paths.len(), |i| {
+        std::fs::read(&paths[i])
+            .map(|bytes| blake3::hash(&bytes))
+            .map_err(|source| Error::Read {
+                path: paths[i].clone(),
+                source,
+            })
     });
     let mut h = blake3::Hasher::new();
     h.update(crate::version().as_bytes());
     for (p, file) in paths.iter().zip(hashes) {
-        let file = file
-            .into_inner()
-            .expect("not poisoned")
-            .expect("every file hashed")?;
+        let file = file?;
         h.update(p.to_string_lossy().as_bytes());
         h.update(file.as_bytes());
     }

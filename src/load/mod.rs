@@ -160,7 +160,7 @@ impl<'a> Resolver<'a> {
 
 /// Runs `f` on `0..n` with up to `threads` threads; results in order.
 #[cfg(feature = "engine")]
-fn parallel<T: Send>(threads: usize, n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+pub(crate) fn parallel<T: Send>(threads: usize, n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     if threads <= 1 || n <= 1 {
         return (0..n).map(f).collect();
     }

@@ -645,50 +645,34 @@ pub fn prev_values(chunks: &[Chunk], links: &Links, value_type: ValueType) -> Ve
         starts.push(n);
         n += c.len() as u32;
     }
+    // The previous year's row, as its chunk and local row.
     let locate = |g: u32| {
-        let ci = starts.partition_point(|&s| s <= g) - 1;
-        (&chunks[ci], (g - starts[ci]) as usize)
+        (g != NO_ROW).then(|| {
+            let ci = starts.partition_point(|&s| s <= g) - 1;
+            (&chunks[ci], (g - starts[ci]) as usize)
+        })
     };
+    let scaled = |g: u32, scale: i8| locate(g).and_then(|(c, r)| c.scaled(r, scale as i32));
     links
         .prev
         .iter()
         .map(|prev| match value_type {
             ValueType::Decimal { width, scale } if width <= 18 => PrevValues::Narrow(
                 prev.iter()
-                    .map(|&g| {
-                        (g != NO_ROW)
-                            .then(|| {
-                                let (c, r) = locate(g);
-                                c.scaled(r, scale as i32)
-                            })
-                            .flatten()
-                            .map_or(i64::MIN, |v| v as i64)
-                    })
+                    .map(|&g| scaled(g, scale).map_or(i64::MIN, |v| v as i64))
                     .collect(),
             ),
             ValueType::Decimal { scale, .. } => PrevValues::Wide(
                 prev.iter()
-                    .map(|&g| {
-                        (g != NO_ROW)
-                            .then(|| {
-                                let (c, r) = locate(g);
-                                c.scaled(r, scale as i32)
-                            })
-                            .flatten()
-                            .unwrap_or(i128::MIN)
-                    })
+                    .map(|&g| scaled(g, scale).unwrap_or(i128::MIN))
                     .collect(),
             ),
             ValueType::Double => PrevValues::Double(
                 prev.iter()
                     .map(|&g| {
-                        (g != NO_ROW)
-                            .then(|| {
-                                let (c, r) = locate(g);
-                                c.number(r).map(Number::to_f64)
-                            })
-                            .flatten()
-                            .unwrap_or(f64::NAN)
+                        locate(g)
+                            .and_then(|(c, r)| c.number(r))
+                            .map_or(f64::NAN, Number::to_f64)
                     })
                     .collect(),
             ),

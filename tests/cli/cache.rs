@@ -1,7 +1,7 @@
 //! The load cache: a re-run on unchanged inputs checks the cached copy and reports the same; a changed input
 //! is a miss.
 
-use crate::statlint;
+use crate::{copy_dir, statlint};
 use std::path::Path;
 
 fn check(dataset: &Path, cache: &Path) -> (String, String) {
@@ -21,18 +21,6 @@ fn check(dataset: &Path, cache: &Path) -> (String, String) {
         String::from_utf8(out.stdout).unwrap(),
         String::from_utf8(out.stderr).unwrap(),
     )
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! annotation limits, several reports in one run, baselines, and checking what a commit changed.
 
 use crate::schema::{json_errors, xml_errors};
-use crate::{root, settings, statlint};
+use crate::{copy_dir, root, settings, statlint};
 use insta_cmd::assert_cmd_snapshot;
 use std::path::Path;
 use std::process::Command;
@@ -228,19 +228,6 @@ fn limit_shortens_the_report_but_not_the_counts() {
     assert!(out.contains("structure.unknown_area: 12 findings"), "{out}");
     assert!(out.contains("… 10 more (--limit 0 shows all)"), "{out}");
     assert!(out.contains("ERRORS=12 WARNINGS=12"), "{out}");
-}
-
-/// Copies a fixture dataset into `to`.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(p.file_name().unwrap()));
-        } else {
-            std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
-        }
-    }
 }
 
 #[test]
