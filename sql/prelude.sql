@@ -46,3 +46,18 @@ WHERE a.parent IS NOT NULL;
 -- The observations the checks read: one per key (the first copy), with its rowid in observations as rid.
 CREATE VIEW obs AS
 SELECT *, rowid AS rid FROM observations WHERE duplicate_of IS NULL;
+
+-- What the children that reported add up to, per parent, indicator and period: summed once here for the
+-- hierarchy checks. n_null counts children that reported no number; child_rounding is the sum of half a
+-- unit in the last printed place of each child's number, whatever the indicator (exact counts have none:
+-- a check that knows the indicator drops it).
+CREATE TABLE child_sums AS
+SELECT t.parent, o.indicator, o.year, o.period,
+       count(*) AS n_present,
+       count(*) - count(o.value) AS n_null,
+       sum(o.value) AS child_sum,
+       sum(half_unit(o.decimals)) FILTER (WHERE o.value IS NOT NULL) AS child_rounding,
+       bool_or(o.value <> 0) AS child_nonzero,
+       bool_and(o.value >= 0 OR o.value IS NULL) AS children_nonnegative
+FROM obs o JOIN tree t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
+GROUP BY ALL;

@@ -2,8 +2,10 @@
 //! was loaded from, so that a re-run on unchanged inputs opens the file instead of reading the data again.
 //!
 //! An entry is `KEY.duckdb` (the tables, the enum types and the checks' prelude) and `KEY.json` (what the
-//! load reported per file). The key is BLAKE3 over statlint's and DuckDB's versions, the manifest as read
-//! (reference tables included) and the contents of every data file: any change to any of them is a miss.
+//! load reported per file). The key is BLAKE3 over statlint's and DuckDB's versions, the SQL that builds the
+//! tables and the prelude, the size and modification time of the statlint executable (a rebuilt statlint may
+//! load differently), the manifest as read (reference tables included) and the contents of every data file:
+//! any change to any of them is a miss.
 //! A miss loads into `KEY.duckdb.tmp-PID` and renames it once complete, so a run that stops half-way
 //! leaves no entry behind; the least recently used entries beyond [`KEEP`] are removed.
 
@@ -109,7 +111,8 @@ impl Entry {
     }
 }
 
-/// BLAKE3 over statlint's and DuckDB's versions and the contents of every file of the dataset: those in its
+/// BLAKE3 over statlint's and DuckDB's versions, the SQL that builds the tables and the prelude, the
+/// executable's size and modification time, and the contents of every file of the dataset: those in its
 /// folder (the manifest, reference tables, checks) and the data files wherever they are.
 fn key(ds: &Dataset) -> Result<String> {
     let mut paths = Vec::new();
@@ -128,6 +131,21 @@ fn key(ds: &Dataset) -> Result<String> {
     });
     let mut h = blake3::Hasher::new();
     h.update(crate::version().as_bytes());
+    for sql in [
+        crate::load::SCHEMA,
+        crate::load::OBSERVATIONS,
+        crate::check::PRELUDE,
+    ] {
+        h.update(sql.as_bytes());
+    }
+    if let Some(exe) = std::env::current_exe().ok().and_then(|p| p.metadata().ok()) {
+        h.update(&exe.len().to_le_bytes());
+        if let Ok(t) = exe.modified()
+            && let Ok(d) = t.duration_since(std::time::UNIX_EPOCH)
+        {
+            h.update(&d.as_nanos().to_le_bytes());
+        }
+    }
     for (p, file) in paths.iter().zip(hashes) {
         let file = file?;
         h.update(p.to_string_lossy().as_bytes());

@@ -41,7 +41,7 @@ pub struct Check {
 }
 
 #[cfg(feature = "engine")]
-const PRELUDE: &str = include_str!("../../sql/prelude.sql");
+pub(crate) const PRELUDE: &str = include_str!("../../sql/prelude.sql");
 
 /// Creates the helpers the checks share (`sql/prelude.sql`: the area tree per period, the observations
 /// without later duplicates, macros) in a loaded database. `statlint sql` has them too, so a check's SQL

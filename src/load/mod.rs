@@ -31,9 +31,9 @@ pub use obs::{Status, ValueType};
 pub use shape::{Cell, RowLoc, year_in_header};
 
 #[cfg(feature = "engine")]
-const SCHEMA: &str = include_str!("../../sql/schema.sql");
+pub(crate) const SCHEMA: &str = include_str!("../../sql/schema.sql");
 #[cfg(feature = "engine")]
-const OBSERVATIONS: &str = include_str!("../../sql/observations.sql");
+pub(crate) const OBSERVATIONS: &str = include_str!("../../sql/observations.sql");
 
 /// What loading one file found.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -35,16 +35,14 @@ own AS MATERIALIZED (
 -- children).
 fanout AS (SELECT parent, year, period, count(*) AS n_children FROM tree GROUP BY ALL),
 kid_num AS (
-    SELECT t.parent, n.rate_indicator AS indicator, n.year, n.period,
-           count(*) AS n_num, sum(n.value) AS num, sum(half_unit(n.decimals)) AS num_rounding
-    FROM num n JOIN tree t ON t.child = n.area AND t.year = n.year AND t.period IS NOT DISTINCT FROM n.period
-    GROUP BY ALL
+    SELECT s.parent, r.indicator, s.year, s.period,
+           s.n_present - s.n_null AS n_num, s.child_sum AS num, s.child_rounding AS num_rounding
+    FROM r JOIN child_sums s ON s.indicator = r.numerator
 ),
 kid_den AS (
-    SELECT t.parent, d.rate_indicator AS indicator, d.year, d.period,
-           count(*) AS n_den, sum(d.value) AS den, sum(half_unit(d.decimals)) AS den_rounding
-    FROM den d JOIN tree t ON t.child = d.area AND t.year = d.year AND t.period IS NOT DISTINCT FROM d.period
-    GROUP BY ALL
+    SELECT s.parent, r.indicator, s.year, s.period,
+           s.n_present - s.n_null AS n_den, s.child_sum AS den, s.child_rounding AS den_rounding
+    FROM r JOIN child_sums s ON s.indicator = r.denominator
 ),
 parent AS (
     SELECT x.*, kn.num, NULL AS num_decimals, kd.den, NULL AS den_decimals, kn.num_rounding, kd.den_rounding,
@@ -82,21 +80,31 @@ failing AS MATERIALIZED (
     SELECT * FROM tol WHERE abs(CAST(rate AS DOUBLE) - expected) > tolerance
 ),
 -- The children's parts behind a failing parent.
-child_parts AS (
-    SELECT f.area, f.indicator, f.year, f.period,
-           list(struct_pack(role := 'numerator', area := t.child, value := n.value_text, file := n.file, line := n.line, cell := n.cell) ORDER BY t.child)
-             || list(struct_pack(role := 'denominator', area := t.child, value := d.value_text, file := d.file, line := d.line, cell := d.cell) ORDER BY t.child) AS related
+child_rows AS (
+    SELECT f.area, f.indicator, f.year, f.period, t.child, n.rid AS num_rid, d.rid AS den_rid
     FROM failing f
     JOIN r ON r.indicator = f.indicator
     JOIN tree t ON t.parent = f.area AND t.year = f.year AND t.period IS NOT DISTINCT FROM f.period
-    LEFT JOIN obs n ON n.indicator = r.numerator AND n.area = t.child AND n.year = t.year AND n.period IS NOT DISTINCT FROM t.period AND n.value IS NOT NULL
-    LEFT JOIN obs d ON d.indicator = r.denominator AND d.area = t.child AND d.year = t.year AND d.period IS NOT DISTINCT FROM t.period AND d.value IS NOT NULL
+    LEFT JOIN (SELECT indicator, area, year, period, rid FROM obs WHERE value IS NOT NULL) n
+        ON n.indicator = r.numerator AND n.area = t.child AND n.year = t.year AND n.period IS NOT DISTINCT FROM t.period
+    LEFT JOIN (SELECT indicator, area, year, period, rid FROM obs WHERE value IS NOT NULL) d
+        ON d.indicator = r.denominator AND d.area = t.child AND d.year = t.year AND d.period IS NOT DISTINCT FROM t.period
     WHERE f.kind = 'children'
-    GROUP BY ALL
 ),
+-- Where the values involved were printed, for the failing rows only.
 texts AS (
     SELECT rowid AS rid, area, value_text, file, line, cell FROM observations
-    WHERE rowid IN (SELECT rid FROM failing UNION ALL SELECT num_rid FROM failing UNION ALL SELECT den_rid FROM failing)
+    WHERE rowid IN (SELECT rid FROM failing UNION ALL SELECT num_rid FROM failing UNION ALL SELECT den_rid FROM failing
+                    UNION ALL SELECT num_rid FROM child_rows UNION ALL SELECT den_rid FROM child_rows)
+),
+child_parts AS (
+    SELECT c.area, c.indicator, c.year, c.period,
+           list(struct_pack(role := 'numerator', area := c.child, value := n.value_text, file := n.file, line := n.line, cell := n.cell) ORDER BY c.child)
+             || list(struct_pack(role := 'denominator', area := c.child, value := d.value_text, file := d.file, line := d.line, cell := d.cell) ORDER BY c.child) AS related
+    FROM child_rows c
+    LEFT JOIN texts n ON n.rid = c.num_rid
+    LEFT JOIN texts d ON d.rid = c.den_rid
+    GROUP BY c.area, c.indicator, c.year, c.period
 )
 SELECT
     f.area,

@@ -6,34 +6,26 @@
 --! rel_tolerance = 0.0
 --! abs_tolerance = 0.0
 WITH
-o AS (
-    SELECT o.area, o.indicator, o.year, o.period, o.value, o.value_text, o.file, o.line, o.cell,
-           -- An exact count carries no rounding.
-           CASE WHEN i.exact THEN NULL ELSE o.decimals END AS decimals
-    FROM obs o JOIN (SELECT code, exact FROM indicators) i ON i.code = o.indicator
-    WHERE o.class = 'additive'
-),
 -- How many children each parent has in each period.
 fanout AS (
     SELECT parent, year, period, count(*) AS n_children FROM tree GROUP BY ALL
 ),
--- The children that reported, per parent, indicator and period.
+-- The children that reported, per parent, indicator and period (summed once, in the prelude's child_sums).
+-- An exact count carries no rounding.
 sums AS (
-    SELECT t.parent, o.indicator, o.year, o.period,
-           count(*) AS n_present,
-           count(*) - count(o.value) AS n_null,
-           sum(o.value) AS child_sum,
-           coalesce(sum(half_unit(o.decimals)), 0) AS child_rounding,
-           bool_or(o.value <> 0) AS child_nonzero,
-           bool_and(o.value >= 0 OR o.value IS NULL) AS children_nonnegative
-    FROM o JOIN tree t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
-    GROUP BY ALL
+    SELECT s.parent, s.indicator, s.year, s.period, s.n_present, s.n_null, s.child_sum,
+           CASE WHEN i.exact THEN 0 ELSE coalesce(s.child_rounding, 0) END AS child_rounding,
+           s.child_nonzero, s.children_nonnegative
+    FROM child_sums s JOIN indicators i ON i.code = s.indicator
+    WHERE i.class = 'additive'
 ),
--- The parents' own observations.
+-- The parents' own observations, narrow: the printed texts and places are looked up for failing groups only.
 parents AS (
-    SELECT o.area AS parent, o.indicator, o.year, o.period, o.value AS parent_value, o.value_text AS parent_text,
-           o.decimals AS parent_decimals, o.file, o.line, o.cell
-    FROM o SEMI JOIN fanout f ON f.parent = o.area AND f.year = o.year AND f.period IS NOT DISTINCT FROM o.period
+    SELECT o.area AS parent, o.indicator, o.year, o.period, o.value AS parent_value,
+           CASE WHEN i.exact THEN NULL ELSE o.decimals END AS parent_decimals, o.rid
+    FROM obs o JOIN (SELECT code, exact FROM indicators) i ON i.code = o.indicator
+    SEMI JOIN fanout f ON f.parent = o.area AND f.year = o.year AND f.period IS NOT DISTINCT FROM o.period
+    WHERE o.class = 'additive'
 ),
 -- Groups: a parent, an indicator and a period in which the parent or one of its children reported.
 evaluated AS (
@@ -44,7 +36,7 @@ evaluated AS (
                coalesce(s.year, p.year) AS year, coalesce(s.period, p.period) AS period,
                coalesce(s.n_present, 0) AS n_present, coalesce(s.n_null, 0) AS n_null, s.child_sum,
                coalesce(s.child_rounding, 0) AS child_rounding, s.child_nonzero, s.children_nonnegative,
-               p.parent_value, p.parent_text, p.parent_decimals, p.file, p.line, p.cell,
+               p.parent_value, p.parent_decimals, p.rid,
                p.parent IS NOT NULL AS parent_present
         FROM sums s
         FULL JOIN parents p ON p.parent = s.parent AND p.indicator = s.indicator AND p.year = s.year
@@ -94,14 +86,22 @@ failing AS MATERIALIZED (
 -- The children of failing groups, and what each would explain: a value 1000 times too large or small, a sign
 -- flip, or a one-digit typo.
 kids AS (
-    SELECT f.parent, f.indicator, f.year, f.period, t.child, c.value, c.value_text, c.file, c.line, c.cell,
+    SELECT f.parent, f.indicator, f.year, f.period, t.child, c.value, c.rid,
            c.area IS NOT NULL AS present, f.imbalance, f.tol, f.relation
     FROM failing f
     JOIN tree t ON t.parent = f.parent AND t.year = f.year AND t.period IS NOT DISTINCT FROM f.period
-    LEFT JOIN o c ON c.area = t.child AND c.indicator = f.indicator AND c.year = f.year AND c.period IS NOT DISTINCT FROM f.period
+    LEFT JOIN (SELECT area, indicator, year, period, value, rid FROM obs WHERE class = 'additive') c
+        ON c.area = t.child AND c.indicator = f.indicator AND c.year = f.year AND c.period IS NOT DISTINCT FROM f.period
+),
+-- Where the values of the failing groups were printed.
+placed AS (
+    SELECT rowid AS rid, value_text, file, line, cell
+    FROM observations WHERE rowid IN (SELECT rid FROM failing UNION ALL SELECT rid FROM kids)
 ),
 failing_kids AS (
-    SELECT *, CAST(value AS VARCHAR) AS v_text, CAST(value + imbalance AS VARCHAR) AS fixed_text FROM kids
+    SELECT k.*, pl.value_text, pl.file, pl.line, pl.cell,
+           CAST(k.value AS VARCHAR) AS v_text, CAST(k.value + k.imbalance AS VARCHAR) AS fixed_text
+    FROM kids k LEFT JOIN placed pl ON pl.rid = k.rid
 ),
 explained AS (
     SELECT *,
@@ -140,8 +140,8 @@ SELECT
     f.tol_source AS tolerance_source,
     CASE f.kind
         WHEN 'partial' THEN f.indicator_name || ': the ' || f.n_present || ' children that reported already sum to '
-            || fmt_num(f.child_sum) || ', more than the parent''s ' || f.parent_text
-        ELSE f.indicator_name || ': ' || coalesce(f.parent_text, '0 (not reported)')
+            || fmt_num(f.child_sum) || ', more than the parent''s ' || pl.parent_text
+        ELSE f.indicator_name || ': ' || coalesce(pl.parent_text, '0 (not reported)')
             || CASE WHEN f.relation = '>=' THEN ' is less than' ELSE ' differs from' END
             || ' the sum of its ' || f.n_children || ' children, ' || fmt_num(f.rhs)
             || ', by ' || fmt_num(f.imbalance)
@@ -158,22 +158,19 @@ SELECT
                   AND length(list_filter(range(1, length(CAST(f.rhs AS VARCHAR)) + 1),
                         lambda i: CAST(f.parent_value AS VARCHAR)[i] <> CAST(f.rhs AS VARCHAR)[i])) = 1
              THEN 'the parent value may have a typo: the children sum to ' || fmt_num(f.rhs) END) AS hint,
-    f.file,
-    f.line,
-    f.cell,
+    pl.file,
+    pl.line,
+    pl.cell,
     h.related
 FROM failing f
+LEFT JOIN (SELECT rid, value_text AS parent_text, file, line, cell FROM placed) pl ON pl.rid = f.rid
 JOIN hints h ON h.parent = f.parent AND h.indicator = f.indicator AND h.year = f.year AND h.period IS NOT DISTINCT FROM f.period
 --! counts
-WITH o AS (SELECT area, indicator, year, period FROM obs WHERE class = 'additive'),
-fanout AS (SELECT parent, year, period, count(*) AS n_children FROM tree GROUP BY ALL),
-sums AS (
-    SELECT t.parent, o.indicator, o.year, o.period, count(*) AS n_present
-    FROM o JOIN tree t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
-    GROUP BY ALL
-)
+WITH fanout AS (SELECT parent, year, period, count(*) AS n_children FROM tree GROUP BY ALL)
 SELECT count(*) AS items,
        count(*) FILTER (WHERE s.n_present < f.n_children OR p.area IS NULL) AS not_evaluated
-FROM sums s
+FROM child_sums s
+JOIN indicators i ON i.code = s.indicator AND i.class = 'additive'
 JOIN fanout f ON f.parent = s.parent AND f.year = s.year AND f.period IS NOT DISTINCT FROM s.period
-LEFT JOIN o p ON p.area = s.parent AND p.indicator = s.indicator AND p.year = s.year AND p.period IS NOT DISTINCT FROM s.period
+LEFT JOIN (SELECT area, indicator, year, period FROM obs WHERE class = 'additive') p
+    ON p.area = s.parent AND p.indicator = s.indicator AND p.year = s.year AND p.period IS NOT DISTINCT FROM s.period

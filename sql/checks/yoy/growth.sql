@@ -6,7 +6,7 @@
 --! default_max = 100.0
 --! default_pp = 10.0
 WITH pairs AS (
-    SELECT o.area, o.indicator, o.year, o.period, o.value, o.value_text, o.file, o.line, o.cell, o.class,
+    SELECT o.area, o.indicator, o.year, o.period, o.value, o.rid, o.class,
            o.prev_value AS prev, o.prev_row, i.name, i.unit, i.yoy_min, i.yoy_max,
            o.class IN ('ratio', 'growth') OR i.unit IN ('percent', 'permille') AS is_rate
     FROM obs o JOIN indicators i ON i.code = o.indicator
@@ -25,10 +25,10 @@ change AS (
 flagged AS MATERIALIZED (
     SELECT * FROM change WHERE delta < lo OR delta > hi
 ),
--- Where the previous year's values were printed.
-previous AS (
-    SELECT p.rowid AS prev_row, p.value_text AS prev_text, p.file AS prev_file, p.line AS prev_line, p.cell AS prev_cell
-    FROM observations p WHERE p.rowid IN (SELECT prev_row FROM flagged)
+-- Where this and the previous year's values were printed, for the flagged rows only.
+placed AS (
+    SELECT rowid AS rid, value_text, file, line, cell
+    FROM observations WHERE rowid IN (SELECT rid FROM flagged UNION ALL SELECT prev_row FROM flagged)
 )
 SELECT
     area,
@@ -50,6 +50,10 @@ SELECT
     line,
     cell,
     [struct_pack(role := 'previous year', area := area, value := prev_text, file := prev_file, line := prev_line, cell := prev_cell)] AS related
-FROM flagged JOIN previous USING (prev_row)
+FROM (
+    SELECT f.*, c.value_text, c.file, c.line, c.cell,
+           p.value_text AS prev_text, p.file AS prev_file, p.line AS prev_line, p.cell AS prev_cell
+    FROM flagged f JOIN placed c ON c.rid = f.rid JOIN placed p ON p.rid = f.prev_row
+)
 --! counts
 SELECT count(*) AS items FROM obs WHERE value IS NOT NULL AND prev_value IS NOT NULL AND class <> 'non_additive'
