@@ -161,7 +161,7 @@ fn run_one(
         NamedError::Engine(e) => engine_advice(db, e.to_string().trim_end()),
         other => other.to_string(),
     };
-    let table = match db.query_check(&check.sql, &lookup) {
+    let table = match db.query_check(&check.sql, &lookup, check.builtin) {
         Ok(t) => t,
         Err(e) => {
             return Outcome::Failed {
@@ -181,7 +181,7 @@ fn run_one(
     findings.sort_by_key(sort_key);
     let (mut items, mut not_evaluated) = (None, None);
     if let Some(sql) = &check.counts {
-        let t = match db.query_check(sql, &lookup) {
+        let t = match db.query_check(sql, &lookup, check.builtin) {
             Ok(t) => t,
             Err(e) => {
                 return Outcome::Failed {
@@ -222,6 +222,17 @@ fn run_one(
 /// to itself (and the memory of one check at a time).
 const SIDE_BY_SIDE: u64 = 1_000_000;
 
+/// Whether the checks run side by side: on data below [`SIDE_BY_SIDE`] observations, with more than one
+/// core. Then DuckDB's own worker threads only add hand-offs between threads, and the caller sets the
+/// engine to one thread before the configuration is locked.
+pub fn side_by_side(db: &Db) -> bool {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    threads > 1
+        && db
+            .scalar::<i64>("SELECT count(*) FROM observations", &[])
+            .is_ok_and(|n| (n as u64) < SIDE_BY_SIDE)
+}
+
 /// Runs the checks and returns their results in order. `on_result` sees each result as it is ready (for
 /// progress).
 pub fn run(
@@ -243,11 +254,8 @@ pub fn run(
             seconds: start.elapsed().as_secs_f64(),
         }
     };
-    let small = db
-        .scalar::<i64>("SELECT count(*) FROM observations", &[])
-        .is_ok_and(|n| (n as u64) < SIDE_BY_SIDE);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let workers: Vec<Db> = if small && threads > 1 && checks.len() > 1 {
+    let workers: Vec<Db> = if checks.len() > 1 && side_by_side(db) {
         (0..threads.min(checks.len()))
             .map_while(|_| db.connect().ok())
             .collect()

@@ -165,3 +165,25 @@ fn command_line_parameters_are_read_as_toml_values() {
     );
     assert!(parse_param("nonsense").is_err());
 }
+
+/// Built-in checks skip the classification that user checks go through (`Db::query_check`): each must be
+/// one statement that DuckDB prepares, on a loaded dataset, as a query, and so must its counts query.
+#[cfg(feature = "engine")]
+#[test]
+fn every_built_in_query_is_one_select_that_prepares() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/dien-bien-submission");
+    let ds = crate::manifest::Dataset::open(&root).unwrap();
+    let db = crate::db::Db::open(None, &Default::default()).unwrap();
+    crate::load::load(&db, &ds, Default::default(), &mut |_| {}).unwrap();
+    prelude(&db).unwrap();
+    for c in builtin() {
+        for sql in std::iter::once(&c.sql).chain(c.counts.as_ref()) {
+            db.only_a_query(sql)
+                .unwrap_or_else(|e| panic!("{}: {e}", c.id));
+            // only_a_query lets through what does not prepare; the real prepare must succeed too.
+            let lookup = |n: &str| c.params.get(n).map(header::bind);
+            db.query_check(sql, &lookup, false)
+                .unwrap_or_else(|e| panic!("{}: {e}", c.id));
+        }
+    }
+}

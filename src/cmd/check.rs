@@ -222,6 +222,7 @@ fn fingerprint(manifest: &Path, files: &[crate::load::FileStats]) -> String {
 }
 
 fn check_one(root: &Path, args: &CheckArgs, io: &mut Io<'_>) -> Result<DatasetRun> {
+    let t = crate::timing::span("open and load");
     let session = super::open_dataset(
         root,
         args.db.as_deref(),
@@ -230,8 +231,15 @@ fn check_one(root: &Path, args: &CheckArgs, io: &mut Io<'_>) -> Result<DatasetRu
         args.memory_limit.clone(),
         io,
     )?;
+    drop(t);
     let checks = library(Some(&session.dataset), &args.checks)?;
+    if check::side_by_side(&session.db) {
+        session
+            .db
+            .batch("SET threads = 1", "cannot set DuckDB's threads")?;
+    }
     session.db.sandbox()?;
+    let _t = crate::timing::span("checks");
     let progress = super::Progress::new(Some(checks.len() as u64), "checks");
     let report = check::run(&session.db, &session.dataset, checks, &mut |r| {
         progress.message(&r.check.id);
@@ -305,6 +313,7 @@ pub fn run(args: &CheckArgs, io: &mut Io<'_>) -> Result<Outcome> {
             Format::Human
         },
     );
+    let _t = crate::timing::span("report");
     match &args.output {
         Some(path) => write_to(path, &run, format)?,
         None => {

@@ -373,9 +373,7 @@ pub fn load(
         ("dataset_name", std::slice::from_ref(&ds.name)),
     ];
     let t2 = crate::timing::span("load: enum types");
-    for (name, values) in types {
-        create_enum(db, name, values)?;
-    }
+    create_enums(db, &types)?;
     drop(t2);
     let t2 = crate::timing::span("load: schema");
     db.batch(SCHEMA, "cannot create statlint's tables")?;
@@ -487,32 +485,46 @@ fn class_id(c: crate::manifest::Class) -> u32 {
     }
 }
 
-/// Creates an enum type whose values, in order, are `values` (a VARCHAR type when there are none). The values
-/// go through a table, never through SQL text.
+/// Creates enum types whose values, in order, are the given ones (a VARCHAR type where there are none). The
+/// values go through one table, never through SQL text, and the types are created in one batch.
 #[cfg(feature = "engine")]
-fn create_enum(db: &Db, name: &str, values: &[String]) -> Result<()> {
-    let context = format!("cannot create the type {name}");
-    if values.is_empty() {
-        return db.batch(&format!("CREATE TYPE {name} AS VARCHAR"), &context);
-    }
+fn create_enums(db: &Db, types: &[(&str, &[String])]) -> Result<()> {
+    let context = "cannot create the enum types";
     db.batch(
-        "CREATE OR REPLACE TEMP TABLE enum_values (i INTEGER, v VARCHAR)",
-        &context,
+        "CREATE OR REPLACE TEMP TABLE enum_values (t INTEGER, i INTEGER, v VARCHAR)",
+        context,
     )?;
-    let rows: Vec<Vec<Value>> = values
+    let rows: Vec<Vec<Value>> = types
         .iter()
         .enumerate()
-        .map(|(i, v)| vec![(i as i32).into(), v.clone().into()])
+        .flat_map(|(t, (_, values))| {
+            values
+                .iter()
+                .enumerate()
+                .map(move |(i, v)| vec![(t as i32).into(), (i as i32).into(), v.clone().into()])
+        })
         .collect();
     db.append_rows("enum_values", &rows)?;
-    db.batch(
-        &format!("CREATE TYPE {name} AS ENUM (SELECT v FROM enum_values ORDER BY i); DROP TABLE enum_values;"),
-        &context,
-    )?;
-    let n: i64 = db
-        .scalar(&format!("SELECT len(enum_range(NULL::{name}))"), &[])
-        .map_err(Error::engine(context))?;
-    debug_assert_eq!(n as usize, values.len());
+    let mut sql = String::new();
+    for (t, (name, values)) in types.iter().enumerate() {
+        if values.is_empty() {
+            sql.push_str(&format!("CREATE TYPE {name} AS VARCHAR;\n"));
+        } else {
+            sql.push_str(&format!(
+                "CREATE TYPE {name} AS ENUM (SELECT v FROM enum_values WHERE t = {t} ORDER BY i);\n"
+            ));
+        }
+    }
+    sql.push_str("DROP TABLE enum_values;");
+    db.batch(&sql, context)?;
+    if cfg!(debug_assertions) {
+        for (name, values) in types.iter().filter(|(_, v)| !v.is_empty()) {
+            let n: i64 = db
+                .scalar(&format!("SELECT len(enum_range(NULL::{name}))"), &[])
+                .map_err(Error::engine(context))?;
+            assert_eq!(n as usize, values.len(), "enum type {name}");
+        }
+    }
     Ok(())
 }
 

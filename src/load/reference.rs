@@ -6,8 +6,6 @@ use crate::error::Result;
 use crate::manifest::Dataset;
 use duckdb::types::Value;
 
-const LIST: &str = "list_filter(string_split(?, chr(31)), lambda x: x <> '')";
-
 pub fn insert(db: &Db, ds: &Dataset) -> Result<()> {
     db.execute(
         "INSERT INTO dataset VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -46,10 +44,11 @@ pub fn insert(db: &Db, ds: &Dataset) -> Result<()> {
         "cannot load the areas",
     )?;
 
-    for i in &ds.indicators {
-        db.execute(
-            &format!("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {LIST}, ?)"),
-            &[
+    let indicators: Vec<Vec<Value>> = ds
+        .indicators
+        .iter()
+        .map(|i| {
+            vec![
                 i.code.clone().into(),
                 i.name.clone().into(),
                 opt(i.name_en.clone()),
@@ -69,25 +68,27 @@ pub fn insert(db: &Db, ds: &Dataset) -> Result<()> {
                 opt(i.yoy_max),
                 joined(&i.levels),
                 opt(i.description.clone()),
-            ],
-            "cannot load the indicators",
-        )?;
-    }
+            ]
+        })
+        .collect();
+    with_list(db, "indicators", "levels", &indicators)?;
 
-    for u in ds.units.units() {
-        db.execute(
-            &format!("INSERT INTO units VALUES (?, ?, ?, ?, ?, {LIST})"),
-            &[
+    let units: Vec<Vec<Value>> = ds
+        .units
+        .units()
+        .iter()
+        .map(|u| {
+            vec![
                 u.code.clone().into(),
                 u.name.clone().into(),
                 opt((!u.name_en.is_empty()).then(|| u.name_en.clone())),
                 u.dimension.clone().into(),
                 u.factor.into(),
                 joined(&u.aliases),
-            ],
-            "cannot load the units",
-        )?;
-    }
+            ]
+        })
+        .collect();
+    with_list(db, "units", "aliases", &units)?;
 
     let targets: Vec<Vec<Value>> = ds
         .targets
@@ -105,4 +106,23 @@ pub fn insert(db: &Db, ds: &Dataset) -> Result<()> {
         })
         .collect();
     db.append_rows("targets", &targets)
+}
+
+/// Appends rows to a table with one list column, which arrives as its items joined by U+001F: through a
+/// temporary table of the same shape with text in that column, in one statement rather than one per row.
+fn with_list(db: &Db, table: &str, list: &str, rows: &[Vec<Value>]) -> Result<()> {
+    let context = format!("cannot load the {table}");
+    db.batch(
+        &format!(
+            "CREATE TEMP TABLE {table}_in AS SELECT * REPLACE (CAST(NULL AS VARCHAR) AS {list}) FROM {table} LIMIT 0"
+        ),
+        &context,
+    )?;
+    db.append_rows(&format!("{table}_in"), rows)?;
+    db.batch(
+        &format!(
+            "INSERT INTO {table} SELECT * REPLACE (list_filter(string_split({list}, chr(31)), lambda x: x <> '') AS {list}) FROM {table}_in; DROP TABLE {table}_in;"
+        ),
+        &context,
+    )
 }
