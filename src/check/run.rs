@@ -233,12 +233,13 @@ pub fn side_by_side(db: &Db) -> bool {
             .is_ok_and(|n| (n as u64) < SIDE_BY_SIDE)
 }
 
-/// Runs the checks and returns their results in order. `on_result` sees each result as it is ready (for
-/// progress).
+/// Runs the checks and returns their results in order, side by side on one connection per core when
+/// `side_by_side` (see [`side_by_side`]). `on_result` sees each result as it is ready (for progress).
 pub fn run(
     db: &Db,
     ds: &Dataset,
     checks: Vec<Check>,
+    side_by_side: bool,
     on_result: &mut dyn FnMut(&CheckResult),
 ) -> Report {
     let mut areas: HashMap<&str, Vec<&Area>> = HashMap::new();
@@ -255,7 +256,7 @@ pub fn run(
         }
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let workers: Vec<Db> = if checks.len() > 1 && side_by_side(db) {
+    let workers: Vec<Db> = if checks.len() > 1 && side_by_side {
         (0..threads.min(checks.len()))
             .map_while(|_| db.connect().ok())
             .collect()

@@ -233,7 +233,8 @@ fn check_one(root: &Path, args: &CheckArgs, io: &mut Io<'_>) -> Result<DatasetRu
     )?;
     drop(t);
     let checks = library(Some(&session.dataset), &args.checks)?;
-    if check::side_by_side(&session.db) {
+    let side_by_side = check::side_by_side(&session.db);
+    if side_by_side {
         session
             .db
             .batch("SET threads = 1", "cannot set DuckDB's threads")?;
@@ -241,10 +242,16 @@ fn check_one(root: &Path, args: &CheckArgs, io: &mut Io<'_>) -> Result<DatasetRu
     session.db.sandbox()?;
     let _t = crate::timing::span("checks");
     let progress = super::Progress::new(Some(checks.len() as u64), "checks");
-    let report = check::run(&session.db, &session.dataset, checks, &mut |r| {
-        progress.message(&r.check.id);
-        progress.step();
-    });
+    let report = check::run(
+        &session.db,
+        &session.dataset,
+        checks,
+        side_by_side,
+        &mut |r| {
+            progress.message(&r.check.id);
+            progress.step();
+        },
+    );
     drop(progress);
     Ok(DatasetRun {
         name: session.dataset.name.clone(),

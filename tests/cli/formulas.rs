@@ -26,7 +26,7 @@ fn run(manifest: &str, data: &str, check_id: &str, params: &[(&str, toml::Value)
         ..Default::default()
     };
     let checks = check::select(check::builtin(), &sel, Path::new("test")).unwrap();
-    let report = check::run(&db, &ds, checks, &mut |_| {});
+    let report = check::run(&db, &ds, checks, check::side_by_side(&db), &mut |_| {});
     match &report.results[0].outcome {
         RunOutcome::Ran { findings, .. } => findings.clone(),
         RunOutcome::Failed { message } => panic!("{check_id} failed to run: {message}"),
