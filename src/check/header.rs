@@ -183,13 +183,13 @@ pub(super) fn coerce(v: &toml::Value, default: &toml::Value) -> Option<toml::Val
 
 /// A parameter as a value DuckDB can bind.
 #[cfg(feature = "engine")]
-pub(crate) fn bind(v: &toml::Value) -> duckdb::types::Value {
-    use duckdb::types::Value as V;
+pub(crate) fn bind(v: &toml::Value) -> crate::db::Param {
+    use crate::db::Param;
     match v {
-        toml::Value::String(s) => V::Text(s.clone()),
-        toml::Value::Integer(i) => V::BigInt(*i),
-        toml::Value::Float(f) => V::Double(*f),
-        toml::Value::Boolean(b) => V::Boolean(*b),
-        other => V::Text(other.to_string()),
+        toml::Value::String(s) => Param::Text(s.clone()),
+        toml::Value::Integer(i) => Param::Integer(*i),
+        toml::Value::Float(f) => Param::Float(*f),
+        toml::Value::Boolean(b) => Param::Boolean(*b),
+        other => Param::Text(other.to_string()),
     }
 }

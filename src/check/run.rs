@@ -156,12 +156,16 @@ fn run_one(
     areas: &HashMap<&str, Vec<&Area>>,
     at: crate::period::RefDate,
 ) -> Outcome {
-    let lookup = |name: &str| check.params.get(name).map(header::bind);
+    let params: Vec<(String, crate::db::Param)> = check
+        .params
+        .iter()
+        .map(|(name, v)| (name.clone(), header::bind(v)))
+        .collect();
     let why = |e: NamedError| match e {
         NamedError::Engine(e) => engine_advice(db, e.to_string().trim_end()),
         other => other.to_string(),
     };
-    let table = match db.query_check(&check.sql, &lookup, check.builtin) {
+    let table = match db.query_check(&check.sql, &params, check.builtin) {
         Ok(t) => t,
         Err(e) => {
             return Outcome::Failed {
@@ -181,7 +185,7 @@ fn run_one(
     findings.sort_by_key(sort_key);
     let (mut items, mut not_evaluated) = (None, None);
     if let Some(sql) = &check.counts {
-        let t = match db.query_check(sql, &lookup, check.builtin) {
+        let t = match db.query_check(sql, &params, check.builtin) {
             Ok(t) => t,
             Err(e) => {
                 return Outcome::Failed {

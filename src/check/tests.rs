@@ -167,7 +167,8 @@ fn command_line_parameters_are_read_as_toml_values() {
 }
 
 /// Built-in checks skip the classification that user checks go through (`Db::query_check`): each must be
-/// one statement that DuckDB prepares, on a loaded dataset, as a query, and so must its counts query.
+/// one statement that DuckDB prepares, on a loaded dataset, as a query whose parameters the check declares,
+/// and so must its counts query.
 #[cfg(feature = "engine")]
 #[test]
 fn every_built_in_query_is_one_select_that_prepares() {
@@ -178,11 +179,19 @@ fn every_built_in_query_is_one_select_that_prepares() {
     prelude(&db).unwrap();
     for c in builtin() {
         for sql in std::iter::once(&c.sql).chain(c.counts.as_ref()) {
-            db.only_a_query(sql)
+            let names = db
+                .only_a_query(sql)
                 .unwrap_or_else(|e| panic!("{}: {e}", c.id));
-            // only_a_query lets through what does not prepare; the real prepare must succeed too.
-            let lookup = |n: &str| c.params.get(n).map(header::bind);
-            db.query_check(sql, &lookup, false)
+            for n in &names {
+                assert!(c.params.contains_key(n), "{}: ${n} is not declared", c.id);
+            }
+            // only_a_query lets through what does not prepare; the real run must succeed too.
+            let params: Vec<_> = c
+                .params
+                .iter()
+                .map(|(n, v)| (n.clone(), header::bind(v)))
+                .collect();
+            db.query_check(sql, &params, false)
                 .unwrap_or_else(|e| panic!("{}: {e}", c.id));
         }
     }

@@ -13,7 +13,7 @@ use duckdb::{Connection, ffi};
 use std::ffi::{CStr, CString};
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod append;
@@ -37,7 +37,23 @@ impl Table {
 /// database (one per loading thread), which is why the database handle is kept here.
 pub struct Db {
     conn: ManuallyDrop<Connection>,
+    /// A second connection, of the C API, for the checks' queries (see [`Db::query_check`]); opened when first
+    /// used, and closed before the database.
+    direct: OnceLock<RawCon>,
     shared: Arc<Shared>,
+}
+
+/// A connection of DuckDB's C API.
+struct RawCon(ffi::duckdb_connection);
+// SAFETY: DuckDB serialises the use of one connection from several threads (its client context's lock).
+unsafe impl Send for RawCon {}
+unsafe impl Sync for RawCon {}
+
+impl Drop for RawCon {
+    fn drop(&mut self) {
+        // SAFETY: the connection is open, and disconnected exactly once, here.
+        unsafe { ffi::duckdb_disconnect(&mut self.0) };
+    }
 }
 
 /// What the connections to one database share; the last one closes the database.
@@ -87,6 +103,134 @@ fn ffi_error(message: String) -> duckdb::Error {
     duckdb::Error::DuckDBFailure(ffi::Error::new(ffi::DuckDBError), Some(message))
 }
 
+/// A check's parameter value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param {
+    Text(String),
+    Integer(i64),
+    Float(f64),
+    Boolean(bool),
+}
+
+impl Param {
+    /// The value as SQL, of its own type: VARCHAR, BIGINT, DOUBLE or BOOLEAN.
+    fn sql(&self) -> String {
+        match self {
+            Param::Text(s) => format!("'{}'", s.replace('\'', "''")),
+            Param::Integer(i) => format!("CAST({i} AS BIGINT)"),
+            // `{:?}` prints the shortest text that reads back as the same double (and `inf`, `NaN`).
+            Param::Float(f) => format!("CAST('{f:?}' AS DOUBLE)"),
+            Param::Boolean(b) => b.to_string(),
+        }
+    }
+}
+
+/// A name as a quoted SQL identifier.
+fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Runs `sql` (one or more statements) on a C API connection and returns the last statement's result. Each
+/// statement is planned once.
+///
+/// # Safety
+/// `con` is an open connection.
+unsafe fn direct_query(con: ffi::duckdb_connection, sql: &str) -> Result<Table, duckdb::Error> {
+    use duckdb::arrow::array::StructArray;
+    use duckdb::arrow::datatypes::Schema;
+    use duckdb::arrow::ffi::{FFI_ArrowArray, FFI_ArrowSchema, from_ffi};
+
+    /// Turns DuckDB's error data (null: no error) into an error, and frees it.
+    unsafe fn check(mut e: ffi::duckdb_error_data) -> Result<(), duckdb::Error> {
+        if e.is_null() {
+            return Ok(());
+        }
+        // SAFETY: `e` is error data DuckDB returned, destroyed exactly once, here.
+        unsafe {
+            let failed = ffi::duckdb_error_data_has_error(e);
+            let message = CStr::from_ptr(ffi::duckdb_error_data_message(e))
+                .to_string_lossy()
+                .into_owned();
+            ffi::duckdb_destroy_error_data(&mut e);
+            if failed { Err(ffi_error(message)) } else { Ok(()) }
+        }
+    }
+
+    let q = cstring(sql)?;
+    // SAFETY: the result, its Arrow options, the logical types and the data chunks are created and destroyed
+    // here, on every path; the Arrow arrays DuckDB fills are taken over by `from_ffi`.
+    unsafe {
+        let mut result: ffi::duckdb_result = std::mem::zeroed();
+        if ffi::duckdb_query(con, q.as_ptr(), &mut result) != ffi::DuckDBSuccess {
+            let e = ffi::duckdb_result_error(&mut result);
+            let message = if e.is_null() {
+                "the query failed".to_string()
+            } else {
+                CStr::from_ptr(e).to_string_lossy().into_owned()
+            };
+            ffi::duckdb_destroy_result(&mut result);
+            return Err(ffi_error(message));
+        }
+        let mut options = ffi::duckdb_result_get_arrow_options(&mut result);
+        let table = (|| {
+            let n = ffi::duckdb_column_count(&mut result);
+            let mut types: Vec<ffi::duckdb_logical_type> = (0..n)
+                .map(|i| ffi::duckdb_column_logical_type(&mut result, i))
+                .collect();
+            let mut names: Vec<*const std::os::raw::c_char> = (0..n)
+                .map(|i| ffi::duckdb_column_name(&mut result, i))
+                .collect();
+            let mut ffi_schema = FFI_ArrowSchema::empty();
+            let exported = check(ffi::duckdb_to_arrow_schema(
+                options,
+                types.as_mut_ptr(),
+                names.as_mut_ptr(),
+                n,
+                &mut ffi_schema as *mut FFI_ArrowSchema as *mut ffi::ArrowSchema,
+            ));
+            for t in &mut types {
+                ffi::duckdb_destroy_logical_type(t);
+            }
+            exported?;
+            let schema = Schema::try_from(&ffi_schema)
+                .map_err(|e| ffi_error(format!("cannot read the result's schema: {e}")))?;
+            let mut batches = Vec::new();
+            loop {
+                let mut chunk = ffi::duckdb_fetch_chunk(result);
+                if chunk.is_null() {
+                    break;
+                }
+                if ffi::duckdb_data_chunk_get_size(chunk) == 0 {
+                    ffi::duckdb_destroy_data_chunk(&mut chunk);
+                    break;
+                }
+                let mut array = FFI_ArrowArray::empty();
+                let converted = check(ffi::duckdb_data_chunk_to_arrow(
+                    options,
+                    chunk,
+                    &mut array as *mut FFI_ArrowArray as *mut ffi::ArrowArray,
+                ));
+                ffi::duckdb_destroy_data_chunk(&mut chunk);
+                converted?;
+                let data = from_ffi(array, &ffi_schema)
+                    .map_err(|e| ffi_error(format!("cannot read the result: {e}")))?;
+                batches.push(RecordBatch::from(StructArray::from(data)));
+            }
+            let e = ffi::duckdb_result_error(&mut result);
+            if !e.is_null() {
+                return Err(ffi_error(CStr::from_ptr(e).to_string_lossy().into_owned()));
+            }
+            Ok(Table {
+                schema: Arc::new(schema),
+                batches,
+            })
+        })();
+        ffi::duckdb_destroy_arrow_options(&mut options);
+        ffi::duckdb_destroy_result(&mut result);
+        table
+    }
+}
+
 fn cstring(s: &str) -> Result<CString, duckdb::Error> {
     CString::new(s).map_err(|_| ffi_error(format!("'{s}' contains a NUL character")))
 }
@@ -130,6 +274,7 @@ impl Db {
         })?;
         Ok(Db {
             conn: ManuallyDrop::new(conn),
+            direct: OnceLock::new(),
             shared: Arc::new(Shared {
                 raw: RawDb(raw),
                 temp,
@@ -138,14 +283,15 @@ impl Db {
     }
 
     /// The DuckDB library version, e.g. `v1.4.1`.
+    /// Asked of the library, not of a database: opening one costs tens of milliseconds.
     pub fn version() -> String {
-        Connection::open_in_memory()
-            .and_then(|c| {
-                c.query_row("SELECT library_version FROM pragma_version()", [], |r| {
-                    r.get::<_, String>(0)
-                })
-            })
-            .unwrap_or_else(|_| "unknown".to_string())
+        // SAFETY: the library returns a pointer to a static, NUL-terminated string (or null).
+        let v = unsafe { ffi::duckdb_library_version() };
+        if v.is_null() {
+            return "unknown".to_string();
+        }
+        // SAFETY: non-null, and static for the life of the process.
+        unsafe { CStr::from_ptr(v) }.to_string_lossy().into_owned()
     }
 
     /// Runs statements that return nothing (DDL from `sql/`).
@@ -170,27 +316,6 @@ impl Db {
     pub fn query(&self, sql: &str, params: &[Value]) -> Result<Table, duckdb::Error> {
         let mut stmt = self.conn.prepare(sql)?;
         let arrow = stmt.query_arrow(duckdb::params_from_iter(params.iter()))?;
-        let schema = arrow.get_schema();
-        let batches = arrow.collect();
-        Ok(Table { schema, batches })
-    }
-
-    /// Runs a query whose `$name` parameters are bound by name through `lookup`; a parameter the lookup does
-    /// not know is an error naming it.
-    pub fn query_named(
-        &self,
-        sql: &str,
-        lookup: &dyn Fn(&str) -> Option<Value>,
-    ) -> Result<Table, NamedError> {
-        let mut stmt = self.conn.prepare(sql).map_err(NamedError::Engine)?;
-        let mut values = Vec::with_capacity(stmt.parameter_count());
-        for i in 1..=stmt.parameter_count() {
-            let name = stmt.parameter_name(i).map_err(NamedError::Engine)?;
-            values.push(lookup(&name).ok_or(NamedError::Unbound(name))?);
-        }
-        let arrow = stmt
-            .query_arrow(duckdb::params_from_iter(values.iter()))
-            .map_err(NamedError::Engine)?;
         let schema = arrow.get_schema();
         let batches = arrow.collect();
         Ok(Table { schema, batches })
@@ -259,33 +384,65 @@ impl Db {
     /// data the next check sees (DML with `RETURNING`, `CREATE OR REPLACE VIEW obs`) nor smuggle in a second
     /// statement after a `;`.
     ///
-    /// `built_in` checks are part of statlint itself, and a test holds each to one query: they skip the
-    /// classification, which costs a second parse and plan of the statement.
+    /// The query is not prepared: DuckDB plans a prepared statement that reads a table once when it is
+    /// prepared and again when it executes, and planning is most of a check's time on small data. The
+    /// parameters are set as the connection's variables instead, which `$name` reads when nothing is bound.
+    ///
+    /// `built_in` checks are part of statlint itself, and a test holds each to one query whose parameters
+    /// are all declared: they skip the classification, which costs a parse and plan of the statement.
     pub fn query_check(
         &self,
         sql: &str,
-        lookup: &dyn Fn(&str) -> Option<Value>,
+        params: &[(String, Param)],
         built_in: bool,
     ) -> Result<Table, NamedError> {
         if !built_in {
-            self.only_a_query(sql)?;
+            for name in self.only_a_query(sql)? {
+                if !params.iter().any(|(n, _)| *n == name) {
+                    return Err(NamedError::Unbound(name));
+                }
+            }
         }
-        self.conn
-            .execute_batch("BEGIN TRANSACTION READ ONLY")
-            .map_err(NamedError::Engine)?;
-        let result = self.query_named(sql, lookup);
-        // A check that ended the transaction itself (COMMIT, ROLLBACK) leaves nothing to roll back.
-        let _ = self.conn.execute_batch("ROLLBACK");
+        let con = self.direct().map_err(NamedError::Engine)?;
+        let mut setup = String::new();
+        for (name, value) in params {
+            setup.push_str(&format!("SET VARIABLE {} = {};\n", ident(name), value.sql()));
+        }
+        setup.push_str("BEGIN TRANSACTION READ ONLY;");
+        // SAFETY (all three): `con` is an open connection of this database.
+        unsafe { direct_query(con, &setup) }.map_err(NamedError::Engine)?;
+        let result = unsafe { direct_query(con, sql) }.map_err(NamedError::Engine);
+        let _ = unsafe { direct_query(con, "ROLLBACK") };
+        if !params.is_empty() {
+            let reset: String = params
+                .iter()
+                .map(|(name, _)| format!("RESET VARIABLE {};\n", ident(name)))
+                .collect();
+            unsafe { direct_query(con, &reset) }.map_err(NamedError::Engine)?;
+        }
         result
     }
 
-    /// Fails unless `sql` is one statement of the query kind. Parsing and preparing happen on a connection of
-    /// their own, which runs nothing; a statement that does not prepare passes here and fails, with the
-    /// engine's message, when it is prepared for real.
-    pub(crate) fn only_a_query(&self, sql: &str) -> Result<(), NamedError> {
+    /// The connection [`Db::query_check`] runs on, opened when first asked for.
+    fn direct(&self) -> Result<ffi::duckdb_connection, duckdb::Error> {
+        if let Some(c) = self.direct.get() {
+            return Ok(c.0);
+        }
+        let mut con: ffi::duckdb_connection = std::ptr::null_mut();
+        // SAFETY: `self.shared.raw` is an open database.
+        if unsafe { ffi::duckdb_connect(self.shared.raw.0, &mut con) } != ffi::DuckDBSuccess {
+            return Err(ffi_error("cannot open a connection".into()));
+        }
+        Ok(self.direct.get_or_init(|| RawCon(con)).0)
+    }
+
+    /// Fails unless `sql` is one statement of the query kind, and returns the names of its parameters.
+    /// Parsing and preparing happen on a connection of their own, which runs nothing; a statement that does
+    /// not prepare passes here (naming no parameters) and fails, with the engine's message, when it runs.
+    pub(crate) fn only_a_query(&self, sql: &str) -> Result<Vec<String>, NamedError> {
         let q = cstring(sql).map_err(NamedError::Engine)?;
         // SAFETY: the connection, the extracted statements and the prepared statement are created and destroyed
-        // here, on every path; `self.shared.raw` is an open database.
+        // here, on every path; `self.shared.raw` is an open database; a parameter's name is freed after copying.
         unsafe {
             let mut con: ffi::duckdb_connection = std::ptr::null_mut();
             if ffi::duckdb_connect(self.shared.raw.0, &mut con) != ffi::DuckDBSuccess {
@@ -296,12 +453,20 @@ impl Db {
             let mut extracted: ffi::duckdb_extracted_statements = std::ptr::null_mut();
             let n = ffi::duckdb_extract_statements(con, q.as_ptr(), &mut extracted);
             let mut kind = None;
+            let mut names = Vec::new();
             if n == 1 {
                 let mut stmt: ffi::duckdb_prepared_statement = std::ptr::null_mut();
                 if ffi::duckdb_prepare_extracted_statement(con, extracted, 0, &mut stmt)
                     == ffi::DuckDBSuccess
                 {
                     kind = Some(ffi::duckdb_prepared_statement_type(stmt));
+                    for i in 1..=ffi::duckdb_nparams(stmt) {
+                        let name = ffi::duckdb_parameter_name(stmt, i);
+                        if !name.is_null() {
+                            names.push(CStr::from_ptr(name).to_string_lossy().into_owned());
+                            ffi::duckdb_free(name as *mut std::ffi::c_void);
+                        }
+                    }
                 }
                 ffi::duckdb_destroy_prepare(&mut stmt);
             }
@@ -314,7 +479,7 @@ impl Db {
                 Some(k) if k != ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_SELECT => {
                     Err(NamedError::NotAQuery(statement_kind(k)))
                 }
-                _ => Ok(()),
+                _ => Ok(names),
             }
         }
     }
@@ -327,6 +492,7 @@ impl Db {
             .map_err(Error::engine("cannot open a connection"))?;
         Ok(Db {
             conn: ManuallyDrop::new(conn),
+            direct: OnceLock::new(),
             shared: self.shared.clone(),
         })
     }
