@@ -426,8 +426,10 @@ pub fn load(
     let t = crate::timing::span("load: append observations");
     db.append_parts("observations", parts, opts.threads)?;
     drop(t);
+    let t = crate::timing::span("load: rejects and files");
     insert_rejects(db, &rejects, &file_names)?;
     insert_files(db, &files)?;
+    drop(t);
     Ok(LoadReport {
         observations: total,
         rejected: files.iter().map(|f| f.rejected).sum(),
@@ -572,10 +574,10 @@ pub(crate) fn joined(items: &[String]) -> Value {
 
 #[cfg(feature = "engine")]
 fn insert_files(db: &Db, files: &[FileStats]) -> Result<()> {
-    for f in files {
-        db.execute(
-            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, list_filter(string_split(?, chr(31)), lambda x: x <> ''))",
-            &[
+    let rows: Vec<Vec<Value>> = files
+        .iter()
+        .map(|f| {
+            vec![
                 f.file.clone().into(),
                 f.format.to_string().into(),
                 opt(f.encoding.clone()),
@@ -587,9 +589,8 @@ fn insert_files(db: &Db, files: &[FileStats]) -> Result<()> {
                 (f.rejected as i64).into(),
                 f.blake3.clone().into(),
                 joined(&f.notes),
-            ],
-            "cannot record the loaded files",
-        )?;
-    }
-    Ok(())
+            ]
+        })
+        .collect();
+    reference::with_list(db, "files", "notes", &rows)
 }

@@ -110,7 +110,7 @@ pub fn insert(db: &Db, ds: &Dataset) -> Result<()> {
 
 /// Appends rows to a table with one list column, which arrives as its items joined by U+001F: through a
 /// temporary table of the same shape with text in that column, in one statement rather than one per row.
-fn with_list(db: &Db, table: &str, list: &str, rows: &[Vec<Value>]) -> Result<()> {
+pub(super) fn with_list(db: &Db, table: &str, list: &str, rows: &[Vec<Value>]) -> Result<()> {
     let context = format!("cannot load the {table}");
     db.batch(
         &format!(
