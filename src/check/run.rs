@@ -226,15 +226,12 @@ fn run_one(
 /// to itself (and the memory of one check at a time).
 const SIDE_BY_SIDE: u64 = 1_000_000;
 
-/// Whether the checks run side by side: on data below [`SIDE_BY_SIDE`] observations, with more than one
-/// core. Then DuckDB's own worker threads only add hand-offs between threads, and the caller sets the
-/// engine to one thread before the configuration is locked.
-pub fn side_by_side(db: &Db) -> bool {
+/// Whether the checks run side by side: on data below [`SIDE_BY_SIDE`] observations (as loaded), with more
+/// than one core. Then DuckDB's own worker threads only add hand-offs between threads, and the caller sets
+/// the engine to one thread before the configuration is locked.
+pub fn side_by_side(observations: u64) -> bool {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    threads > 1
-        && db
-            .scalar::<i64>("SELECT count(*) FROM observations", &[])
-            .is_ok_and(|n| (n as u64) < SIDE_BY_SIDE)
+    threads > 1 && observations < SIDE_BY_SIDE
 }
 
 /// Runs the checks and returns their results in order, side by side on one connection per core when

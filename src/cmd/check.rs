@@ -233,7 +233,7 @@ fn check_one(root: &Path, args: &CheckArgs, io: &mut Io<'_>) -> Result<DatasetRu
     )?;
     drop(t);
     let checks = library(Some(&session.dataset), &args.checks)?;
-    let side_by_side = check::side_by_side(&session.db);
+    let side_by_side = check::side_by_side(session.report.observations as u64);
     if side_by_side {
         session
             .db

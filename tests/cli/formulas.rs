@@ -14,7 +14,7 @@ fn run(manifest: &str, data: &str, check_id: &str, params: &[(&str, toml::Value)
     std::fs::write(dir.path().join("data.csv"), data).unwrap();
     let ds = Dataset::open(dir.path()).unwrap();
     let db = Db::open(None, &Options::default()).unwrap();
-    statlint::load::load(&db, &ds, Default::default(), &mut |_| {}).unwrap();
+    let loaded = statlint::load::load(&db, &ds, Default::default(), &mut |_| {}).unwrap();
     check::prelude(&db).unwrap();
     db.sandbox().unwrap();
     let sel = Selection {
@@ -26,7 +26,7 @@ fn run(manifest: &str, data: &str, check_id: &str, params: &[(&str, toml::Value)
         ..Default::default()
     };
     let checks = check::select(check::builtin(), &sel, Path::new("test")).unwrap();
-    let report = check::run(&db, &ds, checks, check::side_by_side(&db), &mut |_| {});
+    let report = check::run(&db, &ds, checks, check::side_by_side(loaded.observations as u64), &mut |_| {});
     match &report.results[0].outcome {
         RunOutcome::Ran { findings, .. } => findings.clone(),
         RunOutcome::Failed { message } => panic!("{check_id} failed to run: {message}"),
