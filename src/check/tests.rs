@@ -185,7 +185,7 @@ fn every_built_in_query_is_one_select_that_prepares() {
             for n in &names {
                 assert!(c.params.contains_key(n), "{}: ${n} is not declared", c.id);
             }
-            // only_a_query lets through what does not prepare; the real run must succeed too.
+            // Preparing is not running: the real run must succeed too.
             let params: Vec<_> = c
                 .params
                 .iter()

@@ -379,10 +379,10 @@ impl Db {
         )
     }
 
-    /// Runs a check's query: exactly one statement, which the engine's parser (not its first keyword) says is
-    /// a query, in a read-only transaction that is rolled back afterwards. So a check can neither change the
-    /// data the next check sees (DML with `RETURNING`, `CREATE OR REPLACE VIEW obs`) nor smuggle in a second
-    /// statement after a `;`.
+    /// Runs a check's query. A user check must be exactly one statement, which the engine's parser (not its
+    /// first keyword) says is a query, and runs in a read-only transaction that is rolled back afterwards. So
+    /// it can neither change the data the next check sees (DML with `RETURNING`, `CREATE OR REPLACE VIEW obs`)
+    /// nor smuggle in a second statement after a `;`.
     ///
     /// The query is not prepared: DuckDB plans a prepared statement that reads a table once when it is
     /// prepared and again when it executes, and planning is most of a check's time on small data. The
@@ -444,9 +444,9 @@ impl Db {
         Ok(self.direct.get_or_init(|| RawCon(con)).0)
     }
 
-    /// Fails unless `sql` is one statement of the query kind, and returns the names of its parameters.
-    /// Parsing and preparing happen on a connection of their own, which runs nothing; a statement that does
-    /// not prepare passes here (naming no parameters) and fails, with the engine's message, when it runs.
+    /// Fails unless `sql` is one statement of the query kind that prepares, and returns the names of its
+    /// parameters. Parsing and preparing happen on a connection of their own, which runs nothing; a statement
+    /// that does not parse or prepare fails with the engine's message.
     pub(crate) fn only_a_query(&self, sql: &str) -> Result<Vec<String>, NamedError> {
         let q = cstring(sql).map_err(NamedError::Engine)?;
         // SAFETY: the connection, the extracted statements and the prepared statement are created and destroyed
@@ -460,35 +460,45 @@ impl Db {
             }
             let mut extracted: ffi::duckdb_extracted_statements = std::ptr::null_mut();
             let n = ffi::duckdb_extract_statements(con, q.as_ptr(), &mut extracted);
-            let mut kind = None;
-            let mut names = Vec::new();
-            if n == 1 {
+            let message = |e: *const std::os::raw::c_char, what: &str| {
+                if e.is_null() {
+                    format!("the statement does not {what}")
+                } else {
+                    CStr::from_ptr(e).to_string_lossy().into_owned()
+                }
+            };
+            let mut outcome = Err(NamedError::Statements(n as usize));
+            if n == 0 {
+                let e = ffi::duckdb_extract_statements_error(extracted);
+                outcome = Err(NamedError::Engine(ffi_error(message(e, "parse"))));
+            } else if n == 1 {
                 let mut stmt: ffi::duckdb_prepared_statement = std::ptr::null_mut();
                 if ffi::duckdb_prepare_extracted_statement(con, extracted, 0, &mut stmt)
                     == ffi::DuckDBSuccess
                 {
-                    kind = Some(ffi::duckdb_prepared_statement_type(stmt));
-                    for i in 1..=ffi::duckdb_nparams(stmt) {
-                        let name = ffi::duckdb_parameter_name(stmt, i);
-                        if !name.is_null() {
-                            names.push(CStr::from_ptr(name).to_string_lossy().into_owned());
-                            ffi::duckdb_free(name as *mut std::ffi::c_void);
+                    let kind = ffi::duckdb_prepared_statement_type(stmt);
+                    if kind == ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_SELECT {
+                        let mut names = Vec::new();
+                        for i in 1..=ffi::duckdb_nparams(stmt) {
+                            let name = ffi::duckdb_parameter_name(stmt, i);
+                            if !name.is_null() {
+                                names.push(CStr::from_ptr(name).to_string_lossy().into_owned());
+                                ffi::duckdb_free(name as *mut std::ffi::c_void);
+                            }
                         }
+                        outcome = Ok(names);
+                    } else {
+                        outcome = Err(NamedError::NotAQuery(statement_kind(kind)));
                     }
+                } else {
+                    let e = ffi::duckdb_prepare_error(stmt);
+                    outcome = Err(NamedError::Engine(ffi_error(message(e, "prepare"))));
                 }
                 ffi::duckdb_destroy_prepare(&mut stmt);
             }
             ffi::duckdb_destroy_extracted(&mut extracted);
             ffi::duckdb_disconnect(&mut con);
-            if n > 1 {
-                return Err(NamedError::Statements(n as usize));
-            }
-            match kind {
-                Some(k) if k != ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_SELECT => {
-                    Err(NamedError::NotAQuery(statement_kind(k)))
-                }
-                _ => Ok(names),
-            }
+            outcome
         }
     }
 
