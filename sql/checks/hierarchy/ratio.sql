@@ -9,18 +9,20 @@ r AS (
     SELECT code AS indicator, name, numerator, denominator, multiplier
     FROM indicators WHERE class IN ('ratio', 'per_capita') AND numerator IS NOT NULL
 ),
--- Rates and their parts, narrow: the printed texts and places are looked up for the failing rows only.
+-- Rates and their parts, narrow: the printed texts and places are looked up for the failing rows only. The
+-- parts are filtered to their indicators before the four-key joins (the join alone would probe every
+-- observation).
 rates AS (
     SELECT r.indicator, r.name, r.multiplier, o.area, o.year, o.period, o.value AS rate, o.decimals AS rate_decimals, o.rid
     FROM r JOIN obs o ON o.indicator = r.indicator WHERE o.value IS NOT NULL
 ),
 num AS (
     SELECT r.indicator AS rate_indicator, o.area, o.year, o.period, o.value, o.decimals, o.rid
-    FROM r JOIN obs o ON o.indicator = r.numerator WHERE o.value IS NOT NULL
+    FROM r JOIN (SELECT * FROM obs WHERE indicator IN (SELECT numerator FROM r) AND value IS NOT NULL) o ON o.indicator = r.numerator
 ),
 den AS (
     SELECT r.indicator AS rate_indicator, o.area, o.year, o.period, o.value, o.decimals, o.rid
-    FROM r JOIN obs o ON o.indicator = r.denominator WHERE o.value IS NOT NULL
+    FROM r JOIN (SELECT * FROM obs WHERE indicator IN (SELECT denominator FROM r) AND value IS NOT NULL) o ON o.indicator = r.denominator
 ),
 -- The area's own parts.
 own AS MATERIALIZED (
