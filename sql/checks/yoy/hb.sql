@@ -7,12 +7,15 @@
 --! C = 4.0
 --! min_group = 5
 --! pool = "none"
+-- The year-on-year pairs, narrow (the medians and quartiles go over millions of them at national size): the
+-- rest of a flagged row is looked up by rowid.
 WITH pairs AS (
-    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x, o.rid,
-           a.level, CAST(o.prev_value AS DOUBLE) AS x_prev, o.prev_row,
+    SELECT o.rid, o.indicator, o.period, a.level,
+           CASE WHEN $pool = 'years' THEN NULL ELSE o.year END AS group_year,
            -- Rounded, so ratios equal in decimal are equal here (no binary noise).
            round(CAST(o.value AS DOUBLE) / CAST(o.prev_value AS DOUBLE), 12) AS r,
-           CASE WHEN $pool = 'years' THEN NULL ELSE o.year END AS group_year
+           -- The size weight of the HB score.
+           pow(greatest(CAST(o.prev_value AS DOUBLE), CAST(o.value AS DOUBLE)), $U) AS w
     FROM obs o
     JOIN (SELECT DISTINCT code, level FROM areas) a ON a.code = o.area
     WHERE o.value > 0 AND o.prev_value > 0 AND o.class = 'additive'
@@ -22,8 +25,8 @@ medians AS (
     FROM pairs GROUP BY ALL
 ),
 scored AS (
-    SELECT p.*, m.r_m, m.n,
-        round((CASE WHEN p.r < m.r_m THEN 1 - m.r_m / p.r ELSE p.r / m.r_m - 1 END) * pow(greatest(p.x_prev, p.x), $U), 9) AS e
+    SELECT p.rid, p.indicator, p.group_year, p.period, p.level, p.r, m.r_m, m.n,
+        round((CASE WHEN p.r < m.r_m THEN 1 - m.r_m / p.r ELSE p.r / m.r_m - 1 END) * p.w, 9) AS e
     FROM pairs p
     JOIN medians m ON m.indicator = p.indicator AND m.group_year IS NOT DISTINCT FROM p.group_year
                   AND m.period IS NOT DISTINCT FROM p.period AND m.level = p.level
@@ -45,16 +48,19 @@ bounds AS (
 outliers AS MATERIALIZED (
     SELECT * FROM bounds WHERE e < lo OR e > hi
 ),
+-- The flagged values and where they were printed.
+current AS (
+    SELECT rowid AS rid, area, year, CAST(value AS DOUBLE) AS x, CAST(prev_value AS DOUBLE) AS x_prev, prev_row,
+           value_text, file, line, cell
+    FROM observations WHERE rowid IN (SELECT rid FROM outliers)
+),
 -- Where the previous year's values were printed.
 previous AS (
     SELECT p.rowid AS prev_row, p.value_text AS prev_text, p.file AS prev_file, p.line AS prev_line, p.cell AS prev_cell
-    FROM observations p WHERE p.rowid IN (SELECT prev_row FROM outliers)
-),
-current AS (
-    SELECT rowid AS rid, value_text, file, line, cell FROM observations WHERE rowid IN (SELECT rid FROM outliers)
+    FROM observations p WHERE p.rowid IN (SELECT prev_row FROM current)
 ),
 flagged AS (
-    SELECT * FROM outliers JOIN previous USING (prev_row) JOIN current USING (rid)
+    SELECT * FROM outliers JOIN current USING (rid) JOIN previous USING (prev_row)
 )
 SELECT
     b.area,
