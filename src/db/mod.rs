@@ -13,8 +13,8 @@ use duckdb::{Connection, ffi};
 use std::ffi::{CStr, CString};
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 mod append;
 
@@ -152,7 +152,11 @@ unsafe fn direct_query(con: ffi::duckdb_connection, sql: &str) -> Result<Table, 
                 .to_string_lossy()
                 .into_owned();
             ffi::duckdb_destroy_error_data(&mut e);
-            if failed { Err(ffi_error(message)) } else { Ok(()) }
+            if failed {
+                Err(ffi_error(message))
+            } else {
+                Ok(())
+            }
         }
     }
 
@@ -407,7 +411,11 @@ impl Db {
         let con = self.direct().map_err(NamedError::Engine)?;
         let mut setup = String::new();
         for (name, value) in params {
-            setup.push_str(&format!("SET VARIABLE {} = {};\n", ident(name), value.sql()));
+            setup.push_str(&format!(
+                "SET VARIABLE {} = {};\n",
+                ident(name),
+                value.sql()
+            ));
         }
         if !built_in {
             setup.push_str("BEGIN TRANSACTION READ ONLY;");

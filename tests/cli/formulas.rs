@@ -26,7 +26,13 @@ fn run(manifest: &str, data: &str, check_id: &str, params: &[(&str, toml::Value)
         ..Default::default()
     };
     let checks = check::select(check::builtin(), &sel, Path::new("test")).unwrap();
-    let report = check::run(&db, &ds, checks, check::side_by_side(loaded.observations as u64), &mut |_| {});
+    let report = check::run(
+        &db,
+        &ds,
+        checks,
+        check::side_by_side(loaded.observations as u64),
+        &mut |_| {},
+    );
     match &report.results[0].outcome {
         RunOutcome::Ran { findings, .. } => findings.clone(),
         RunOutcome::Failed { message } => panic!("{check_id} failed to run: {message}"),
