@@ -162,3 +162,50 @@ fn show_prints_description_parameters_and_sql() {
         assert!(text.contains(want), "missing {want:?} in\n{text}");
     }
 }
+
+/// `structure.missing_report` counts the (area, indicator, year) keys reported: a key reported for the year
+/// and for its quarters counts once, and so does a key reported by quarter only.
+#[test]
+fn missing_report_counts_each_reported_key_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = root().join("tests/fixtures/checks/structure.missing_report");
+    for f in ["areas.csv", "indicators.csv"] {
+        std::fs::copy(fixture.join(f), dir.path().join(f)).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("statlint.toml"),
+        "[dataset]\nname = \"quarters\"\nfirst_year = 2021\nlast_year = 2021\n\n\
+         [reference]\nareas = \"areas.csv\"\nindicators = \"indicators.csv\"\n\n\
+         [[file]]\npath = \"data.csv\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("data.csv"),
+        "area,indicator,year,period,value\n\
+         11,budget_revenue,2021,,900\n\
+         094,budget_revenue,2021,,400\n\
+         094,budget_revenue,2021,Q1,100\n\
+         094,budget_revenue,2021,Q2,100\n\
+         095,budget_revenue,2021,Q1,30\n\
+         095,budget_revenue,2021,Q2,30\n\
+         095,budget_revenue,2021,Q2,30\n",
+    )
+    .unwrap();
+    let out = statlint()
+        .args([
+            "check",
+            "-q",
+            "--format",
+            "json",
+            "--select",
+            "structure.missing_report",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let check = &report["datasets"][0]["checks"][0];
+    assert_eq!(check["id"], "structure.missing_report");
+    // 11, 094 and 095 in 2021; the repeated Q2 row of 095 is a duplicate of a key already counted.
+    assert_eq!(check["items"], 3, "{check}");
+}

@@ -77,6 +77,12 @@ SELECT
     CASE WHEN n = n_expected THEN 'is a file missing from the submission?' END AS hint
 FROM per_area
 --! counts
-SELECT count(*) AS items FROM (
-    SELECT DISTINCT o.area, o.indicator, o.year FROM observations o
-)
+-- The (area, indicator, year) keys reported. obs has one row per key and period, so the annual rows are
+-- distinct keys already: only the sub-annual ones are deduplicated (a DISTINCT over every observation would
+-- hash millions of keys), and those that also have an annual row are counted once.
+WITH sub AS (SELECT DISTINCT area, indicator, year FROM obs WHERE period IS NOT NULL)
+SELECT (SELECT count(*) FROM obs WHERE period IS NULL)
+     + (SELECT count(*) FROM sub)
+     - (SELECT count(*) FROM obs a
+        SEMI JOIN sub s ON s.area IS NOT DISTINCT FROM a.area AND s.indicator IS NOT DISTINCT FROM a.indicator AND s.year IS NOT DISTINCT FROM a.year
+        WHERE a.period IS NULL) AS items
