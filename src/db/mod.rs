@@ -305,17 +305,6 @@ impl Db {
             .map_err(Error::engine(context.to_string()))
     }
 
-    /// Runs one statement with bound values, returning the number of changed rows.
-    pub fn execute(&self, sql: &str, params: &[Value], context: &str) -> Result<usize> {
-        // Cached: the reference tables insert one row per statement, with the same SQL each time.
-        let mut stmt = self
-            .conn
-            .prepare_cached(sql)
-            .map_err(Error::engine(context.to_string()))?;
-        stmt.execute(duckdb::params_from_iter(params.iter()))
-            .map_err(Error::engine(context.to_string()))
-    }
-
     /// Runs a query with bound values and collects its result.
     pub fn query(&self, sql: &str, params: &[Value]) -> Result<Table, duckdb::Error> {
         let mut stmt = self.conn.prepare(sql)?;

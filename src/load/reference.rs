@@ -7,9 +7,9 @@ use crate::manifest::Dataset;
 use duckdb::types::Value;
 
 pub fn insert(db: &Db, ds: &Dataset) -> Result<()> {
-    db.execute(
-        "INSERT INTO dataset VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        &[
+    db.append_rows(
+        "dataset",
+        &[vec![
             ds.name.clone().into(),
             opt(ds.title.clone()),
             opt(ds.description.clone()),
@@ -18,8 +18,7 @@ pub fn insert(db: &Db, ds: &Dataset) -> Result<()> {
             ds.reference_date.as_str().to_string().into(),
             ds.manifest_path.display().to_string().into(),
             env!("CARGO_PKG_VERSION").to_string().into(),
-        ],
-        "cannot record the dataset",
+        ]],
     )?;
 
     let areas: Vec<Vec<Value>> = ds
