@@ -52,6 +52,8 @@ fn physical(t: ffi::duckdb_logical_type) -> Phys {
 pub struct Column {
     vector: ffi::duckdb_vector,
     data: *mut c_void,
+    /// The validity mask, made writable on the first NULL.
+    validity: *mut u64,
     phys: Phys,
     n: usize,
 }
@@ -66,13 +68,15 @@ impl Column {
     }
 
     fn null(&mut self, row: usize) {
-        // SAFETY: `row < n <= vector size`; the validity mask is made writable before it is written.
+        debug_assert!(row < self.n);
+        // SAFETY: the mask is made writable once, and then holds a bit for each of the vector's `vector size`
+        // rows, 64 to a word; `row < n <= vector size`.
         unsafe {
-            ffi::duckdb_vector_ensure_validity_writable(self.vector);
-            ffi::duckdb_validity_set_row_invalid(
-                ffi::duckdb_vector_get_validity(self.vector),
-                row as u64,
-            );
+            if self.validity.is_null() {
+                ffi::duckdb_vector_ensure_validity_writable(self.vector);
+                self.validity = ffi::duckdb_vector_get_validity(self.vector);
+            }
+            *self.validity.add(row / 64) &= !(1u64 << (row % 64));
         }
     }
 
@@ -273,6 +277,7 @@ impl Loader {
                         Column {
                             vector,
                             data: ffi::duckdb_vector_get_data(vector),
+                            validity: std::ptr::null_mut(),
                             phys: physical(*t),
                             n,
                         }
@@ -344,6 +349,17 @@ impl Db {
             next: Mutex::new((0, false)),
             cv: Condvar::new(),
         };
+        // Each loading thread's appender flushes through an INSERT of its own; with DuckDB's worker threads
+        // also at work, they only take turns on the same cores. DuckDB runs on the calling threads meanwhile.
+        let engine_threads: Option<i64> = if groups.len() > 1 {
+            let n = self
+                .scalar("SELECT current_setting('threads')", &[])
+                .map_err(Error::engine(context()))?;
+            self.batch("SET threads = 1", &context())?;
+            Some(n)
+        } else {
+            None
+        };
         let raw = self.shared.raw;
         let run = |i: usize, group: Vec<P>| -> Result<(), duckdb::Error> {
             let result = (|| {
@@ -385,6 +401,9 @@ impl Db {
                 .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
                 .collect()
         });
+        if let Some(n) = engine_threads {
+            self.batch(&format!("SET threads = {n}"), &context())?;
+        }
         for r in results {
             r.map_err(Error::engine(context()))?;
         }
