@@ -231,7 +231,13 @@ const SIDE_BY_SIDE: u64 = 1_000_000;
 /// the engine to one thread before the configuration is locked.
 pub fn side_by_side(observations: u64) -> bool {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    threads > 1 && observations < SIDE_BY_SIDE
+    threads > 1 && !large(observations)
+}
+
+/// Whether a dataset is large: at least [`SIDE_BY_SIDE`] observations. Its checks run one at a time, and the
+/// memory each step frees is handed back before the next (see [`crate::db::release_freed_memory`]).
+pub fn large(observations: u64) -> bool {
+    observations >= SIDE_BY_SIDE
 }
 
 /// Runs the checks and returns their results in order, side by side on one connection per core when
@@ -268,6 +274,8 @@ pub fn run(
         let mut results = Vec::with_capacity(checks.len());
         for check in checks {
             let r = timed(db, check);
+            // One at a time means large data: what this check freed is returned before the next one runs.
+            crate::db::release_freed_memory();
             on_result(&r);
             results.push(r);
         }

@@ -183,6 +183,10 @@ pub(crate) fn open_dataset(
         }
     })?;
     crate::check::prelude(&db)?;
+    if crate::check::large(report.observations as u64) {
+        // The loader's own copy of the rows is gone: its memory goes back before the checks.
+        crate::db::release_freed_memory();
+    }
     if let Some(entry) = &entry {
         progress.message("writing the load cache");
         entry.store(&db, &report)?;

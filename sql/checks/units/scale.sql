@@ -6,7 +6,7 @@
 --! min_peers = 4
 --! min_gap = 2.0
 WITH
-o AS (
+o AS NOT MATERIALIZED (
     SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS v, o.rid,
            CASE WHEN o.prev_value > 0 THEN CAST(o.prev_value AS DOUBLE) END AS prev, o.prev_row
     FROM obs o
@@ -36,10 +36,15 @@ prev_candidates AS MATERIALIZED (
 no_prev AS MATERIALIZED (
     SELECT o.*, l.level FROM o JOIN levels l ON l.code = o.area WHERE o.prev IS NULL
 ),
+-- The peer groups to look at: a few hundred at national size. Gathered into one list and unnested, so that
+-- DuckDB knows them to be few and matches the millions of observations against them, instead of holding the
+-- observations in a hash table (it cannot tell how few distinct keys a DISTINCT leaves).
 groups AS (
-    SELECT DISTINCT indicator, year, period, level FROM no_prev
-    UNION
-    SELECT DISTINCT indicator, year, period, level FROM prev_candidates
+    SELECT unnest(list(DISTINCT g), recursive := true) FROM (
+        SELECT struct_pack(indicator, year, period, level) AS g FROM no_prev
+        UNION ALL
+        SELECT struct_pack(indicator, year, period, level) FROM prev_candidates
+    )
 ),
 members AS MATERIALIZED (
     SELECT o.*, l.level FROM o JOIN levels l ON l.code = o.area

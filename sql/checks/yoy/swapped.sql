@@ -4,8 +4,10 @@
 --! [params]
 --! min_change = 0.15
 --! match = 0.05
-WITH pairs AS (
-    SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x, o.rid,
+-- The year-on-year pairs, materialised once and kept narrow (at national size there are millions): the
+-- departures from the siblings' growth are computed where they are used, not stored with every pair.
+WITH pairs AS MATERIALIZED (
+    SELECT o.rid, o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x,
            CAST(o.prev_value AS DOUBLE) AS x_prev, o.prev_row, t.parent, t.child_level AS level
     FROM obs o
     JOIN tree t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
@@ -13,23 +15,33 @@ WITH pairs AS (
 ),
 -- How the siblings grew (median): what an area's value should be this year; and how much growth usually
 -- differs between the areas of the level (median absolute deviation, in logs): how far off is unusual.
-growth AS (
+growth AS MATERIALIZED (
     SELECT parent, indicator, year, period, median(x / x_prev) AS g FROM pairs GROUP BY ALL
 ),
-expected AS (
-    SELECT p.*, p.x_prev * g.g AS x_exp, abs(ln(p.x / p.x_prev) - ln(g.g)) AS departure
-    FROM pairs p JOIN growth g ON g.parent = p.parent AND g.indicator = p.indicator AND g.year = p.year AND g.period IS NOT DISTINCT FROM p.period
-),
 spreads AS (
-    SELECT level, indicator, year, period, median(departure) AS spread FROM expected GROUP BY ALL
+    SELECT p.level, p.indicator, p.year, p.period, median(abs(ln(p.x / p.x_prev) - ln(g.g))) AS spread
+    FROM pairs p
+    JOIN growth g ON g.parent = p.parent AND g.indicator = p.indicator AND g.year = p.year AND g.period IS NOT DISTINCT FROM p.period
+    GROUP BY ALL
+),
+-- What is expected of the areas of one level under one parent: their siblings' growth, and how far from it
+-- is unusual. Where growth varies a lot between siblings, only an extreme departure counts. (A table per
+-- group, so that the pairs are matched against it rather than held in a hash table.)
+limits AS MATERIALIZED (
+    SELECT g.parent, k.level, g.indicator, g.year, g.period, g.g, greatest(ln(1 + $min_change), 4 * s.spread) AS lim
+    FROM growth g
+    JOIN (SELECT DISTINCT parent, child_level AS level, year, period FROM tree) k
+      ON k.parent = g.parent AND k.year = g.year AND k.period IS NOT DISTINCT FROM g.period
+    JOIN spreads s ON s.level = k.level AND s.indicator = g.indicator AND s.year = g.year AND s.period IS NOT DISTINCT FROM g.period
 ),
 -- Areas far from their expected value, for this indicator: a swap moves both (two similar values exchanged
--- are invisible, and harmless to the totals). Where growth varies a lot between siblings, only an extreme
--- departure counts.
+-- are invisible, and harmless to the totals).
 moved AS MATERIALIZED (
-    SELECT e.* FROM expected e
-    JOIN spreads s ON s.level = e.level AND s.indicator = e.indicator AND s.year = e.year AND s.period IS NOT DISTINCT FROM e.period
-    WHERE abs(ln(e.x / e.x_exp)) > greatest(ln(1 + $min_change), 4 * s.spread)
+    SELECT p.*, p.x_prev * l.g AS x_exp
+    FROM pairs p
+    JOIN limits l ON l.parent = p.parent AND l.level = p.level AND l.indicator = p.indicator AND l.year = p.year
+                 AND l.period IS NOT DISTINCT FROM p.period
+    WHERE abs(ln(p.x / (p.x_prev * l.g))) > l.lim
 ),
 -- Pairs whose values fit each other's expected values closely and explain both changes far better.
 swaps AS MATERIALIZED (
