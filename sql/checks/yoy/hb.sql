@@ -24,7 +24,8 @@ medians AS (
     SELECT indicator, group_year, period, level, median(r) AS r_m, count(*) AS n
     FROM pairs GROUP BY ALL
 ),
-scored AS (
+-- Each pair's HB score, computed where it is used rather than stored for millions of pairs.
+scored AS NOT MATERIALIZED (
     SELECT p.rid, p.indicator, p.group_year, p.period, p.level, p.r, m.r_m, m.n,
         round((CASE WHEN p.r < m.r_m THEN 1 - m.r_m / p.r ELSE p.r / m.r_m - 1 END) * p.w, 9) AS e
     FROM pairs p
@@ -32,10 +33,10 @@ scored AS (
                   AND m.period IS NOT DISTINCT FROM p.period AND m.level = p.level
     WHERE m.n >= $min_group
 ),
+-- The three quartiles from one sort of each group's scores.
 quartiles AS (
-    SELECT indicator, group_year, period, level,
-           quantile_cont(e, 0.25) AS e_q1, quantile_cont(e, 0.5) AS e_m, quantile_cont(e, 0.75) AS e_q3
-    FROM scored GROUP BY ALL
+    SELECT indicator, group_year, period, level, q[1] AS e_q1, q[2] AS e_m, q[3] AS e_q3
+    FROM (SELECT indicator, group_year, period, level, quantile_cont(e, [0.25, 0.5, 0.75]) AS q FROM scored GROUP BY ALL)
 ),
 bounds AS (
     SELECT s.*,
