@@ -4,13 +4,18 @@
 --! [params]
 --! min_change = 0.15
 --! match = 0.05
--- The year-on-year pairs, materialised once and kept narrow (at national size there are millions): the
--- departures from the siblings' growth are computed where they are used, not stored with every pair.
-WITH pairs AS MATERIALIZED (
+-- The year-on-year pairs, materialised once and kept narrow (at national size there are millions): a
+-- level is its number in the list of levels, the departures from the siblings' growth are computed where
+-- they are used, and the rest of a finding's rows is looked up by rowid.
+WITH levels AS (
+    SELECT list(DISTINCT child_level ORDER BY child_level) AS names FROM tree
+),
+pairs AS MATERIALIZED (
     SELECT o.rid, o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x,
-           CAST(o.prev_value AS DOUBLE) AS x_prev, o.prev_row, t.parent, t.child_level AS level
+           CAST(o.prev_value AS DOUBLE) AS x_prev, t.parent, CAST(list_position(l.names, t.child_level) AS USMALLINT) AS level
     FROM obs o
     JOIN tree t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
+    CROSS JOIN levels l
     WHERE o.value > 0 AND o.prev_value > 0 AND o.class IN ('additive', 'per_capita', 'ratio')
 ),
 -- How the siblings grew (median): what an area's value should be this year; and how much growth usually
@@ -30,7 +35,8 @@ spreads AS (
 limits AS MATERIALIZED (
     SELECT g.parent, k.level, g.indicator, g.year, g.period, g.g, greatest(ln(1 + $min_change), 4 * s.spread) AS lim
     FROM growth g
-    JOIN (SELECT DISTINCT parent, child_level AS level, year, period FROM tree) k
+    JOIN (SELECT DISTINCT t.parent, CAST(list_position(l.names, t.child_level) AS USMALLINT) AS level, t.year, t.period
+          FROM tree t CROSS JOIN levels l) k
       ON k.parent = g.parent AND k.year = g.year AND k.period IS NOT DISTINCT FROM g.period
     JOIN spreads s ON s.level = k.level AND s.indicator = g.indicator AND s.year = g.year AND s.period IS NOT DISTINCT FROM g.period
 ),
@@ -45,7 +51,7 @@ moved AS MATERIALIZED (
 ),
 -- Pairs whose values fit each other's expected values closely and explain both changes far better.
 swaps AS MATERIALIZED (
-    SELECT a.*, b.area AS b_area, b.x AS b_x, b.x_prev AS b_prev, b.prev_row AS b_prev_row, b.rid AS b_rid,
+    SELECT a.*, b.area AS b_area, b.x AS b_x, b.x_prev AS b_prev, b.rid AS b_rid,
            abs(ln(a.x / b.x_exp)) + abs(ln(b.x / a.x_exp)) AS miss
     FROM moved a
     JOIN moved b ON b.parent = a.parent AND b.indicator = a.indicator AND b.year = a.year AND b.period IS NOT DISTINCT FROM a.period AND a.area < b.area
@@ -67,10 +73,12 @@ kept AS MATERIALIZED (
     )
 ),
 -- Both years' values as printed, and where.
-printed AS (
-    SELECT rowid AS rid, value_text, file, line, cell FROM observations
-    WHERE rowid IN (SELECT prev_row FROM kept UNION ALL SELECT b_prev_row FROM kept
-                    UNION ALL SELECT rid FROM kept UNION ALL SELECT b_rid FROM kept)
+current AS (
+    SELECT rowid AS rid, prev_row, value_text, file, line, cell FROM observations
+    WHERE rowid IN (SELECT rid FROM kept UNION ALL SELECT b_rid FROM kept)
+),
+previous AS (
+    SELECT rowid AS rid, value_text FROM observations WHERE rowid IN (SELECT prev_row FROM current)
 )
 SELECT
     a.area,
@@ -89,10 +97,10 @@ SELECT
     ta.cell,
     [struct_pack(role := 'swapped with', area := a.b_area, value := tb.value_text, file := tb.file, line := tb.line, cell := tb.cell)] AS related
 FROM kept a
-JOIN printed pa ON pa.rid = a.prev_row
-JOIN printed pb ON pb.rid = a.b_prev_row
-JOIN printed ta ON ta.rid = a.rid
-JOIN printed tb ON tb.rid = a.b_rid
+JOIN current ta ON ta.rid = a.rid
+JOIN current tb ON tb.rid = a.b_rid
+JOIN previous pa ON pa.rid = ta.prev_row
+JOIN previous pb ON pb.rid = tb.prev_row
 JOIN indicators i ON i.code = a.indicator
 --! counts
 SELECT count(*) AS items FROM obs WHERE value > 0 AND class IN ('additive', 'per_capita', 'ratio')
