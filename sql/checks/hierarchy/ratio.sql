@@ -13,7 +13,7 @@ r AS (
 -- parts are filtered to their indicators before the four-key joins (the join alone would probe every
 -- observation).
 rates AS (
-    SELECT r.indicator, r.name, r.multiplier, o.area, o.year, o.period, o.value AS rate, o.decimals AS rate_decimals, o.rid
+    SELECT r.indicator, o.area, o.year, o.period, o.value AS rate, o.decimals AS rate_decimals, o.rid
     FROM r JOIN obs o ON o.indicator = r.indicator WHERE o.value IS NOT NULL
 ),
 num AS (
@@ -27,7 +27,7 @@ den AS (
 -- The area's own parts.
 own AS MATERIALIZED (
     SELECT x.*, n.value AS num, n.decimals AS num_decimals, n.rid AS num_rid,
-           d.value AS den, d.decimals AS den_decimals, d.rid AS den_rid, 'own' AS kind
+           d.value AS den, d.decimals AS den_decimals, d.rid AS den_rid
     FROM rates x
     JOIN num n ON n.rate_indicator = x.indicator AND n.area = x.area AND n.year = x.year AND n.period IS NOT DISTINCT FROM x.period
     JOIN den d ON d.rate_indicator = x.indicator AND d.area = x.area AND d.year = x.year AND d.period IS NOT DISTINCT FROM x.period
@@ -57,18 +57,19 @@ parent AS (
       AND NOT EXISTS (SELECT 1 FROM own w WHERE w.area = x.area AND w.indicator = x.indicator AND w.year = x.year AND w.period IS NOT DISTINCT FROM x.period)
 ),
 both_kinds AS (
-    SELECT *, half_unit(num_decimals) AS num_rounding, half_unit(den_decimals) AS den_rounding, NULL AS n_children FROM own
+    SELECT *, half_unit(num_decimals) AS num_rounding, half_unit(den_decimals) AS den_rounding, 'own' AS kind, NULL AS n_children
+    FROM own
     UNION ALL BY NAME
     SELECT * FROM parent
 ),
 computed AS (
-    SELECT *,
+    SELECT b.*, r.name, r.multiplier,
         CAST(num AS DOUBLE) / nullif(CAST(den AS DOUBLE), 0) * multiplier AS expected,
         -- Rounding of the printed rate, plus the rounding of the parts carried through the division.
         CAST(half_unit(rate_decimals) AS DOUBLE)
           + abs(CAST(num AS DOUBLE) / nullif(CAST(den AS DOUBLE), 0) * multiplier)
             * (CAST(num_rounding AS DOUBLE) / nullif(abs(CAST(num AS DOUBLE)), 0) + CAST(den_rounding AS DOUBLE) / nullif(abs(CAST(den AS DOUBLE)), 0)) AS rounding
-    FROM both_kinds
+    FROM both_kinds b JOIN r USING (indicator)
 ),
 tol AS (
     SELECT *,
