@@ -51,13 +51,20 @@ pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 pub struct Interner {
     ids: FxMap<Box<str>, u32>,
     strings: Vec<Box<str>>,
-    /// The last id handed out: consecutive rows often repeat a code.
+    /// The last id handed out: consecutive rows often repeat a code, or give the one first seen after it (a
+    /// file sorted by area lists the same indicators in the same order for each).
     last: u32,
 }
 
 impl Interner {
     pub fn id(&mut self, s: &str) -> u32 {
         if self.last > 0 && &*self.strings[self.last as usize - 1] == s {
+            return self.last;
+        }
+        if let Some(next) = self.strings.get(self.last as usize)
+            && &**next == s
+        {
+            self.last += 1;
             return self.last;
         }
         let id = match self.ids.get(s) {
@@ -184,6 +191,8 @@ pub struct Chunk {
     line: Vec<u32>,
     cell: Vec<u32>,
     column: Vec<u32>,
+    /// The unit id of a plain row's indicator, by indicator id (0: not yet known).
+    plain_units: Vec<u32>,
     /// The largest number of decimals of a value, and the largest number of digits before the decimal point
     /// (digits − decimals): together they give the DECIMAL type that holds every value.
     max_decimals: i32,
@@ -261,7 +270,15 @@ impl Chunk {
     ) {
         let n = &mut self.names;
         self.area.push(n.areas.id(area));
-        self.indicator.push(n.indicators.id(indicator));
+        let ind = n.indicators.id(indicator);
+        self.indicator.push(ind);
+        // A plain row's unit is its indicator's: interned once per indicator.
+        if self.plain_units.len() <= ind as usize {
+            self.plain_units.resize(ind as usize + 1, 0);
+        }
+        if self.plain_units[ind as usize] == 0 {
+            self.plain_units[ind as usize] = n.units.id(unit);
+        }
         self.year.push(year);
         self.period.push(0);
         // `plain` numbers have at most 18 digits.
@@ -273,10 +290,10 @@ impl Chunk {
         self.status.push(Status::Reported);
         self.text.push(text);
         self.unit_declared.push(0);
-        self.unit.push(n.units.id(unit));
+        self.unit.push(self.plain_units[ind as usize]);
         self.line.push(line);
         self.cell.push(0);
-        self.column.push(n.columns.id(column));
+        self.column.push(self.names.columns.id(column));
     }
 
     pub fn number(&self, row: usize) -> Option<Number> {
@@ -678,4 +695,21 @@ pub fn prev_values(chunks: &[Chunk], links: &Links, value_type: ValueType) -> Ve
             ),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Interner;
+
+    #[test]
+    fn interner_ids_do_not_depend_on_the_order_of_lookups() {
+        let mut i = Interner::default();
+        let texts = [
+            "a", "b", "c", "a", "b", "c", "c", "b", "a", "d", "a", "b", "d",
+        ];
+        let ids: Vec<u32> = texts.iter().map(|t| i.id(t)).collect();
+        assert_eq!(ids, [1, 2, 3, 1, 2, 3, 3, 2, 1, 4, 1, 2, 4]);
+        assert_eq!(i.get(4), Some("d"));
+        assert_eq!(i.opt(None), 0);
+    }
 }

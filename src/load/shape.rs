@@ -1,9 +1,9 @@
 //! From rows of cells to observations: the column mapping of a file (long or wide), the keys of each record,
 //! and the reading of each value. Every value cell read ends as exactly one observation or one reject.
 
-use super::obs::{Chunk, FxMap, Obs, Status};
+use super::obs::{Chunk, FxMap, Interner, Obs, Status};
 use super::{FileStats, Reject, Resolver};
-use crate::manifest::{Blank, FileSpec, Key, Layout, WideBy, column_name};
+use crate::manifest::{Blank, FileSpec, Indicator, Key, Layout, WideBy, column_name};
 use crate::number::{self, Evidence, Number, NumberError};
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -410,6 +410,9 @@ pub struct FileSink<'a> {
     pub unit_text: Option<String>,
     unit_cache: FxMap<String, Result<Arc<str>, String>>,
     indicator_cache: FxMap<String, Arc<str>>,
+    /// The indicator texts of plain rows, and the declared indicator each names (by the text's id).
+    plain_texts: Interner,
+    plain_indicators: Vec<Option<&'a Indicator>>,
     /// First cell read as Vietnamese and as English, for the note on an undeclared locale.
     evidence: [Option<(String, String)>; 2],
     ambiguous: usize,
@@ -453,6 +456,8 @@ impl<'a> FileSink<'a> {
             unit_text: None,
             unit_cache: FxMap::default(),
             indicator_cache: FxMap::default(),
+            plain_texts: Interner::default(),
+            plain_indicators: Vec::new(),
             evidence: [None, None],
             ambiguous: 0,
         }
@@ -506,7 +511,11 @@ impl<'a> FileSink<'a> {
         ) else {
             return false;
         };
-        let Some(indicator) = self.res.indicator(ind) else {
+        let id = self.plain_texts.id(ind) as usize;
+        if id > self.plain_indicators.len() {
+            self.plain_indicators.push(self.res.indicator(ind));
+        }
+        let Some(indicator) = self.plain_indicators[id - 1] else {
             return false;
         };
         if value.is_empty() || self.spec.placeholders.iter().any(|p| p == value) {
