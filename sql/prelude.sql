@@ -2,7 +2,10 @@
 
 -- Half a unit in the last printed place: a value printed with d decimals stands for [v - u/2, v + u/2],
 -- u = 10^-d. Exact for d up to 10 (DECIMAL(38,11)).
-CREATE MACRO half_unit(d) AS CAST(pow(10, -d) AS DECIMAL(38, 10)) * 0.5;
+-- The usual places are spelled out: the same values as the general formula, without a power per row.
+CREATE MACRO half_unit(d) AS CAST(CASE d
+    WHEN 0 THEN 1 WHEN 1 THEN 0.1 WHEN 2 THEN 0.01 WHEN 3 THEN 0.001 WHEN 4 THEN 0.0001
+    ELSE pow(10, -d) END AS DECIMAL(38, 10)) * 0.5;
 
 -- A number as text without trailing decimal zeros: 968.40 -> 968.4, 320873.0 -> 320873.
 CREATE MACRO fmt_num(x) AS CASE
