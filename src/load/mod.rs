@@ -389,9 +389,13 @@ pub fn load(
         &OBSERVATIONS.replace("VALUE_TYPE", &value_type.sql()),
         "cannot create the observations table",
     )?;
-    let links = obs::links(&chunks, &maps, &dicts)
+    let t2 = crate::timing::span("load: duplicates and previous years");
+    let links = obs::links(&chunks, &maps, &dicts, opts.threads)
         .map_err(|m| Error::invalid(&ds.manifest_path, None, m))?;
-    let prev_values = obs::prev_values(&chunks, &links, value_type);
+    drop(t2);
+    let t2 = crate::timing::span("load: previous values");
+    let prev_values = obs::prev_values(&chunks, &links, value_type, opts.threads);
+    drop(t2);
     let classes: Vec<u32> = dicts.kinds[obs::INDICATOR]
         .iter()
         .map(|code| {

@@ -550,7 +550,13 @@ pub struct Links {
 /// Finds each row's first copy and previous year. Keys are numbered densely (years innermost, so the
 /// previous year's key is one less) when the key space is small enough, which it is for any real dataset;
 /// otherwise through a hash map. Fails beyond 4 billion rows.
-pub fn links(chunks: &[Chunk], maps: &[Maps], dicts: &Dictionaries) -> Result<Links, String> {
+#[cfg(feature = "engine")]
+pub fn links(
+    chunks: &[Chunk],
+    maps: &[Maps],
+    dicts: &Dictionaries,
+    threads: usize,
+) -> Result<Links, String> {
     let total: u64 = chunks.iter().map(|c| c.len() as u64).sum();
     if total >= NO_ROW as u64 {
         return Err(format!(
@@ -605,15 +611,16 @@ pub fn links(chunks: &[Chunk], maps: &[Maps], dicts: &Dictionaries) -> Result<Li
             links.repeats.push(repeats);
             row0 += c.len() as u32;
         }
-        for (c, m) in chunks.iter().zip(maps) {
-            let prev = (0..c.len())
+        // Each chunk's rows look up the finished table: on several threads.
+        links.prev = super::parallel(threads, chunks.len(), |ci| {
+            let (c, m) = (&chunks[ci], &maps[ci]);
+            (0..c.len())
                 .map(|r| match key(c, m, r) {
                     (k, true) => first[k as usize - 1],
                     _ => NO_ROW,
                 })
-                .collect();
-            links.prev.push(prev);
-        }
+                .collect()
+        });
     } else {
         let mut first: std::collections::HashMap<
             (u32, u32, i32, u32),
@@ -631,15 +638,15 @@ pub fn links(chunks: &[Chunk], maps: &[Maps], dicts: &Dictionaries) -> Result<Li
             links.repeats.push(repeats);
             row0 += c.len() as u32;
         }
-        for (c, m) in chunks.iter().zip(maps) {
-            let prev = (0..c.len())
+        links.prev = super::parallel(threads, chunks.len(), |ci| {
+            let (c, m) = (&chunks[ci], &maps[ci]);
+            (0..c.len())
                 .map(|r| {
                     let (a, i, y, p) = c.key(r, m);
                     first.get(&(a, i, y - 1, p)).copied().unwrap_or(NO_ROW)
                 })
-                .collect();
-            links.prev.push(prev);
-        }
+                .collect()
+        });
     }
     Ok(links)
 }
@@ -655,7 +662,13 @@ pub enum PrevValues {
 }
 
 /// Looks up the value of every row's previous year (see [`Links::prev`]).
-pub fn prev_values(chunks: &[Chunk], links: &Links, value_type: ValueType) -> Vec<PrevValues> {
+#[cfg(feature = "engine")]
+pub fn prev_values(
+    chunks: &[Chunk],
+    links: &Links,
+    value_type: ValueType,
+    threads: usize,
+) -> Vec<PrevValues> {
     let mut starts = Vec::with_capacity(chunks.len());
     let mut n = 0u32;
     for c in chunks {
@@ -670,10 +683,9 @@ pub fn prev_values(chunks: &[Chunk], links: &Links, value_type: ValueType) -> Ve
         })
     };
     let scaled = |g: u32, scale: i8| locate(g).and_then(|(c, r)| c.scaled(r, scale as i32));
-    links
-        .prev
-        .iter()
-        .map(|prev| match value_type {
+    super::parallel(threads, links.prev.len(), |i| {
+        let prev = &links.prev[i];
+        match value_type {
             ValueType::Decimal { width, scale } if width <= 18 => PrevValues::Narrow(
                 prev.iter()
                     .map(|&g| scaled(g, scale).map_or(i64::MIN, |v| v as i64))
@@ -693,8 +705,8 @@ pub fn prev_values(chunks: &[Chunk], links: &Links, value_type: ValueType) -> Ve
                     })
                     .collect(),
             ),
-        })
-        .collect()
+        }
+    })
 }
 
 #[cfg(test)]
