@@ -31,14 +31,19 @@ spreads AS (
 ),
 -- What is expected of the areas of one level under one parent: their siblings' growth, and how far from it
 -- is unusual. Where growth varies a lot between siblings, only an extreme departure counts. (A table per
--- group, so that the pairs are matched against it rather than held in a hash table.)
-limits AS MATERIALIZED (
-    SELECT g.parent, k.level, g.indicator, g.year, g.period, g.g, greatest(ln(1 + $min_change), 4 * s.spread) AS lim
+-- group, so that the pairs are matched against it rather than held in a hash table; the levels are added
+-- to the growth first, so that the spreads are matched against it rather than multiplied by it.)
+growth_by_level AS MATERIALIZED (
+    SELECT g.*, k.level
     FROM growth g
     JOIN (SELECT DISTINCT t.parent, CAST(list_position(l.names, t.child_level) AS USMALLINT) AS level, t.year, t.period
           FROM tree t CROSS JOIN levels l) k
       ON k.parent = g.parent AND k.year = g.year AND k.period IS NOT DISTINCT FROM g.period
-    JOIN spreads s ON s.level = k.level AND s.indicator = g.indicator AND s.year = g.year AND s.period IS NOT DISTINCT FROM g.period
+),
+limits AS MATERIALIZED (
+    SELECT g.parent, g.level, g.indicator, g.year, g.period, g.g, greatest(ln(1 + $min_change), 4 * s.spread) AS lim
+    FROM growth_by_level g
+    JOIN spreads s ON s.level = g.level AND s.indicator = g.indicator AND s.year = g.year AND s.period IS NOT DISTINCT FROM g.period
 ),
 -- Areas far from their expected value, for this indicator: a swap moves both (two similar values exchanged
 -- are invisible, and harmless to the totals).
