@@ -54,7 +54,8 @@ parent AS (
     JOIN kid_num kn ON kn.parent = x.area AND kn.indicator = x.indicator AND kn.year = x.year AND kn.period IS NOT DISTINCT FROM x.period
     JOIN kid_den kd ON kd.parent = x.area AND kd.indicator = x.indicator AND kd.year = x.year AND kd.period IS NOT DISTINCT FROM x.period
     WHERE kn.n_num = f.n_children AND kd.n_den = f.n_children
-      AND NOT EXISTS (SELECT 1 FROM own w WHERE w.area = x.area AND w.indicator = x.indicator AND w.year = x.year AND w.period IS NOT DISTINCT FROM x.period)
+      -- One own row per rate row at most (a key is reported once in obs); only parents' rows can match.
+      AND x.rid NOT IN (SELECT w.rid FROM own w WHERE w.area IN (SELECT unnest(list(DISTINCT parent)) FROM tree))
 ),
 both_kinds AS (
     SELECT *, half_unit(num_decimals) AS num_rounding, half_unit(den_decimals) AS den_rounding, 'own' AS kind, NULL AS n_children
