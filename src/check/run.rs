@@ -274,7 +274,7 @@ pub fn run(
         let mut results = Vec::with_capacity(checks.len());
         for check in checks {
             let r = timed(db, check);
-            // One at a time means large data: what this check freed is returned before the next one runs.
+            // One at a time (large data, or one core): what this check freed goes back before the next one.
             crate::db::release_freed_memory();
             on_result(&r);
             results.push(r);

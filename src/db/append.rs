@@ -225,24 +225,8 @@ impl Loader {
     }
 
     fn sql(&self, sql: &str) -> Result<(), duckdb::Error> {
-        let q = cstring(sql)?;
-        // SAFETY: a zeroed result is what duckdb_query expects to fill; it is destroyed on every path.
-        unsafe {
-            let mut res: ffi::duckdb_result = std::mem::zeroed();
-            let rc = ffi::duckdb_query(self.conn, q.as_ptr(), &mut res);
-            let out = if rc == ffi::DuckDBSuccess {
-                Ok(())
-            } else {
-                let e = ffi::duckdb_result_error(&mut res);
-                Err(ffi_error(if e.is_null() {
-                    format!("{sql} failed")
-                } else {
-                    CStr::from_ptr(e).to_string_lossy().into_owned()
-                }))
-            };
-            ffi::duckdb_destroy_result(&mut res);
-            out
-        }
+        // SAFETY: the connection is open until `Drop`.
+        unsafe { super::direct_query(self.conn, sql) }.map(drop)
     }
 
     fn appender_error(&self) -> duckdb::Error {

@@ -10,12 +10,15 @@
 WITH levels AS (
     SELECT list(DISTINCT child_level ORDER BY child_level) AS names FROM tree
 ),
+tree_by_level AS NOT MATERIALIZED (
+    SELECT t.child, t.parent, t.year, t.period, CAST(list_position(l.names, t.child_level) AS USMALLINT) AS level
+    FROM tree t CROSS JOIN levels l
+),
 pairs AS NOT MATERIALIZED (
     SELECT o.rid, o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x,
-           CAST(o.prev_value AS DOUBLE) AS x_prev, t.parent, CAST(list_position(l.names, t.child_level) AS USMALLINT) AS level
+           CAST(o.prev_value AS DOUBLE) AS x_prev, t.parent, t.level
     FROM obs o
-    JOIN tree t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
-    CROSS JOIN levels l
+    JOIN tree_by_level t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
     WHERE o.value > 0 AND o.prev_value > 0 AND o.class IN ('additive', 'per_capita', 'ratio')
 ),
 -- How the siblings grew (median): what an area's value should be this year; and how much growth usually
@@ -36,8 +39,7 @@ spreads AS (
 growth_by_level AS MATERIALIZED (
     SELECT g.*, k.level
     FROM growth g
-    JOIN (SELECT DISTINCT t.parent, CAST(list_position(l.names, t.child_level) AS USMALLINT) AS level, t.year, t.period
-          FROM tree t CROSS JOIN levels l) k
+    JOIN (SELECT DISTINCT parent, level, year, period FROM tree_by_level) k
       ON k.parent = g.parent AND k.year = g.year AND k.period IS NOT DISTINCT FROM g.period
 ),
 limits AS MATERIALIZED (
