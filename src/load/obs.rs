@@ -170,6 +170,16 @@ impl Names {
     }
 }
 
+/// The keys of a plain row (see [`Chunk::push_plain`]).
+pub struct PlainKey<'a> {
+    pub area: &'a str,
+    /// The reading sink's id of the indicator's text, which stands for `indicator` and `unit`.
+    pub id: usize,
+    pub indicator: &'a str,
+    pub unit: &'a str,
+    pub column: &'a str,
+}
+
 /// The observations read from one piece of one file, with their own dictionaries.
 #[derive(Debug, Default)]
 pub struct Chunk {
@@ -191,8 +201,10 @@ pub struct Chunk {
     line: Vec<u32>,
     cell: Vec<u32>,
     column: Vec<u32>,
-    /// The unit id of a plain row's indicator, by indicator id (0: not yet known).
-    plain_units: Vec<u32>,
+    /// For plain rows (see [`Chunk::push_plain`]): the indicator and unit ids, by the reading sink's own id of
+    /// the indicator's text ((0, 0): not yet known), and the value column's id (0: not yet known).
+    plain_ids: Vec<(u32, u32)>,
+    plain_column: u32,
     /// The largest number of decimals of a value, and the largest number of digits before the decimal point
     /// (digits − decimals): together they give the DECIMAL type that holds every value.
     max_decimals: i32,
@@ -256,29 +268,31 @@ impl Chunk {
     }
 
     /// Pushes a reported value in its indicator's unit, read from a line of a text file.
-    #[allow(clippy::too_many_arguments)]
     pub fn push_plain(
         &mut self,
-        area: &str,
-        indicator: &str,
+        plain: PlainKey<'_>,
         year: i32,
         value: Number,
         text: &str,
-        unit: &str,
         line: u32,
-        column: &str,
     ) {
         let n = &mut self.names;
-        self.area.push(n.areas.id(area));
-        let ind = n.indicators.id(indicator);
+        self.area.push(n.areas.id(plain.area));
+        // The indicator and its unit are interned once per indicator text, and the column once: every plain
+        // row of a chunk comes from the one sink that owns it, whose ids and value column do not change.
+        if self.plain_ids.len() <= plain.id {
+            self.plain_ids.resize(plain.id + 1, (0, 0));
+        }
+        if self.plain_ids[plain.id].0 == 0 {
+            self.plain_ids[plain.id] = (n.indicators.id(plain.indicator), n.units.id(plain.unit));
+        }
+        let (ind, unit) = self.plain_ids[plain.id];
+        debug_assert_eq!(n.indicators.get(ind), Some(plain.indicator));
         self.indicator.push(ind);
-        // A plain row's unit is its indicator's: interned once per indicator.
-        if self.plain_units.len() <= ind as usize {
-            self.plain_units.resize(ind as usize + 1, 0);
+        if self.plain_column == 0 {
+            self.plain_column = n.columns.id(plain.column);
         }
-        if self.plain_units[ind as usize] == 0 {
-            self.plain_units[ind as usize] = n.units.id(unit);
-        }
+        debug_assert_eq!(n.columns.get(self.plain_column), Some(plain.column));
         self.year.push(year);
         self.period.push(0);
         // `plain` numbers have at most 18 digits.
@@ -290,10 +304,10 @@ impl Chunk {
         self.status.push(Status::Reported);
         self.text.push(text);
         self.unit_declared.push(0);
-        self.unit.push(self.plain_units[ind as usize]);
+        self.unit.push(unit);
         self.line.push(line);
         self.cell.push(0);
-        self.column.push(self.names.columns.id(column));
+        self.column.push(self.plain_column);
     }
 
     pub fn number(&self, row: usize) -> Option<Number> {

@@ -1,7 +1,7 @@
 //! From rows of cells to observations: the column mapping of a file (long or wide), the keys of each record,
 //! and the reading of each value. Every value cell read ends as exactly one observation or one reject.
 
-use super::obs::{Chunk, FxMap, Interner, Obs, Status};
+use super::obs::{Chunk, FxMap, Interner, Obs, PlainKey, Status};
 use super::{FileStats, Reject, Resolver};
 use crate::manifest::{Blank, FileSpec, Indicator, Key, Layout, WideBy, column_name};
 use crate::number::{self, Evidence, Number, NumberError};
@@ -413,6 +413,8 @@ pub struct FileSink<'a> {
     /// The indicator texts of plain rows, and the declared indicator each names (by the text's id).
     plain_texts: Interner,
     plain_indicators: Vec<Option<&'a Indicator>>,
+    /// The length of the longest placeholder, in bytes: a longer value is none of them.
+    longest_placeholder: usize,
     /// First cell read as Vietnamese and as English, for the note on an undeclared locale.
     evidence: [Option<(String, String)>; 2],
     ambiguous: usize,
@@ -458,6 +460,7 @@ impl<'a> FileSink<'a> {
             indicator_cache: FxMap::default(),
             plain_texts: Interner::default(),
             plain_indicators: Vec::new(),
+            longest_placeholder: spec.placeholders.iter().map(String::len).max().unwrap_or(0),
             evidence: [None, None],
             ambiguous: 0,
         }
@@ -503,13 +506,17 @@ impl<'a> FileSink<'a> {
             }
             _ => return false,
         };
-        // ASCII throughout, so these are valid UTF-8.
-        let (Ok(area), Ok(ind), Ok(value)) = (
-            std::str::from_utf8(area),
-            std::str::from_utf8(ind),
-            std::str::from_utf8(value),
-        ) else {
+        // A plain row is ASCII throughout (any other row takes the general path).
+        if !ind.is_ascii() || !value.is_ascii() {
             return false;
+        }
+        // SAFETY: ASCII bytes are valid UTF-8; `area` was checked above to be ASCII letters, digits and `-_.`.
+        let (area, ind, value) = unsafe {
+            (
+                std::str::from_utf8_unchecked(area),
+                std::str::from_utf8_unchecked(ind),
+                std::str::from_utf8_unchecked(value),
+            )
         };
         let id = self.plain_texts.id(ind) as usize;
         if id > self.plain_indicators.len() {
@@ -518,7 +525,10 @@ impl<'a> FileSink<'a> {
         let Some(indicator) = self.plain_indicators[id - 1] else {
             return false;
         };
-        if value.is_empty() || self.spec.placeholders.iter().any(|p| p == value) {
+        if value.is_empty()
+            || (value.len() <= self.longest_placeholder
+                && self.spec.placeholders.iter().any(|p| p == value))
+        {
             return false;
         }
         let Some(parsed) = crate::number::plain(value, self.spec.locale) else {
@@ -529,14 +539,17 @@ impl<'a> FileSink<'a> {
         self.stats.values += 1;
         self.stats.loaded += 1;
         self.obs.push_plain(
-            area,
-            &indicator.code,
+            PlainKey {
+                area,
+                id,
+                indicator: &indicator.code,
+                unit: &indicator.unit,
+                column,
+            },
             year,
             parsed.number,
             value,
-            &indicator.unit,
             line,
-            column,
         );
         true
     }
