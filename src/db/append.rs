@@ -1,6 +1,7 @@
-//! Bulk appends through DuckDB's C API: the loader writes its columns straight into DuckDB's vectors (enum
-//! codes as their integer ids, decimals as integers), from several threads at once, each with its own
-//! connection and transaction. The transactions commit in order, so rows keep the order of their parts.
+//! Bulk loading through DuckDB's C API: the loader writes its columns straight into the vectors of the chunks an
+//! `INSERT` reads from a table function (enum codes as their integer ids, decimals as integers), from several
+//! threads at once, each with its own connection and transaction. The transactions commit in order, so rows
+//! keep the order of their parts.
 
 use super::{Db, RawDb, cstring, ffi_error};
 use crate::error::{Error, Result};
@@ -187,39 +188,45 @@ pub trait Rows: Send {
     fn fill(&self, start: usize, cols: &mut [Column]);
 }
 
-/// A raw connection with its own transaction and appender.
+/// A raw connection with its own transaction, and the column types of the table it loads.
 struct Loader {
     conn: ffi::duckdb_connection,
-    app: ffi::duckdb_appender,
     types: Vec<ffi::duckdb_logical_type>,
-    chunk: ffi::duckdb_data_chunk,
 }
 
 impl Loader {
     fn open(db: RawDb, table: &str) -> Result<Loader, duckdb::Error> {
         let mut l = Loader {
             conn: std::ptr::null_mut(),
-            app: std::ptr::null_mut(),
             types: vec![],
-            chunk: std::ptr::null_mut(),
         };
-        // SAFETY: out-parameters are valid; on error `Drop` releases what was created.
+        // SAFETY: out-parameters are valid; on error `Drop` releases what was created; the appender is only
+        // asked for the table's column types, which outlive it, and destroyed on every path.
         unsafe {
             if ffi::duckdb_connect(db.0, &mut l.conn) != ffi::DuckDBSuccess {
                 return Err(ffi_error("cannot open a loading connection".into()));
             }
             l.sql("BEGIN TRANSACTION")?;
             let t = cstring(table)?;
-            if ffi::duckdb_appender_create(l.conn, std::ptr::null(), t.as_ptr(), &mut l.app)
-                != ffi::DuckDBSuccess
-            {
-                return Err(l.appender_error());
+            let mut app: ffi::duckdb_appender = std::ptr::null_mut();
+            let created =
+                ffi::duckdb_appender_create(l.conn, std::ptr::null(), t.as_ptr(), &mut app);
+            if created == ffi::DuckDBSuccess {
+                let n = ffi::duckdb_appender_column_count(app);
+                l.types = (0..n)
+                    .map(|i| ffi::duckdb_appender_column_type(app, i))
+                    .collect();
             }
-            let n = ffi::duckdb_appender_column_count(l.app);
-            l.types = (0..n)
-                .map(|i| ffi::duckdb_appender_column_type(l.app, i))
-                .collect();
-            l.chunk = ffi::duckdb_create_data_chunk(l.types.as_mut_ptr(), n);
+            let message = (created != ffi::DuckDBSuccess && !app.is_null())
+                .then(|| ffi::duckdb_appender_error(app))
+                .filter(|e| !e.is_null())
+                .map(|e| CStr::from_ptr(e).to_string_lossy().into_owned());
+            ffi::duckdb_appender_destroy(&mut app);
+            if created != ffi::DuckDBSuccess {
+                return Err(ffi_error(
+                    message.unwrap_or_else(|| format!("cannot append to table {table}")),
+                ));
+            }
         }
         Ok(l)
     }
@@ -229,61 +236,19 @@ impl Loader {
         unsafe { super::direct_query(self.conn, sql) }.map(drop)
     }
 
-    fn appender_error(&self) -> duckdb::Error {
-        // SAFETY: the appender (possibly null) owns the message, which is copied before use.
-        let e = if self.app.is_null() {
-            std::ptr::null()
-        } else {
-            unsafe { ffi::duckdb_appender_error(self.app) }
+    /// Inserts the rows of `parts` into `table` in order, through [`FEED`]; each part is dropped once DuckDB
+    /// has taken its rows.
+    fn insert<P: Rows>(&self, table: &str, parts: Vec<P>) -> Result<(), duckdb::Error> {
+        let feed = Feed {
+            types: self.types.iter().map(|&t| TypeHandle(t)).collect(),
+            phys: self.types.iter().map(|&t| physical(t)).collect(),
+            parts: Mutex::new((parts.into(), 0)),
         };
-        ffi_error(if e.is_null() {
-            "the append failed".to_string()
-        } else {
-            unsafe { CStr::from_ptr(e) }.to_string_lossy().into_owned()
-        })
-    }
-
-    fn append(&mut self, rows: &dyn Rows) -> Result<(), duckdb::Error> {
-        // SAFETY: the chunk was created from the appender's own column types, so every column's data pointer
-        // holds `vector size` values of the physical type `physical` reports.
-        unsafe {
-            let size = ffi::duckdb_vector_size() as usize;
-            let mut start = 0;
-            while start < rows.len() {
-                let n = size.min(rows.len() - start);
-                ffi::duckdb_data_chunk_reset(self.chunk);
-                let mut cols: Vec<Column> = self
-                    .types
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| {
-                        let vector = ffi::duckdb_data_chunk_get_vector(self.chunk, i as u64);
-                        Column {
-                            vector,
-                            data: ffi::duckdb_vector_get_data(vector),
-                            validity: std::ptr::null_mut(),
-                            phys: physical(*t),
-                            n,
-                        }
-                    })
-                    .collect();
-                rows.fill(start, &mut cols);
-                ffi::duckdb_data_chunk_set_size(self.chunk, n as u64);
-                if ffi::duckdb_append_data_chunk(self.app, self.chunk) != ffi::DuckDBSuccess {
-                    return Err(self.appender_error());
-                }
-                start += n;
-            }
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> Result<(), duckdb::Error> {
-        // SAFETY: the appender is open.
-        if unsafe { ffi::duckdb_appender_close(self.app) } != ffi::DuckDBSuccess {
-            return Err(self.appender_error());
-        }
-        Ok(())
+        let key = Registered::new(&feed);
+        self.sql(&format!(
+            "INSERT INTO {table} SELECT * FROM {FEED}({})",
+            key.key
+        ))
     }
 }
 
@@ -291,20 +256,238 @@ impl Drop for Loader {
     fn drop(&mut self) {
         // SAFETY: each handle is destroyed once; an open transaction is rolled back by the disconnect.
         unsafe {
-            if !self.chunk.is_null() {
-                ffi::duckdb_destroy_data_chunk(&mut self.chunk);
-            }
             for t in &mut self.types {
                 ffi::duckdb_destroy_logical_type(t);
-            }
-            if !self.app.is_null() {
-                ffi::duckdb_appender_destroy(&mut self.app);
             }
             if !self.conn.is_null() {
                 ffi::duckdb_disconnect(&mut self.conn);
             }
         }
     }
+}
+
+/// The table function that hands the loader's rows to an `INSERT`, chunk by chunk, written straight into the
+/// vectors of the chunk DuckDB scans. (DuckDB's appender copies each chunk into a collection of its own first,
+/// and plans an `INSERT` from that collection every 204,800 rows.) Its one argument is the key under which
+/// [`Registered`] put the rows; any other key fails to bind.
+const FEED: &str = "statlint_feed";
+
+/// Where a [`Feed`] is, by key, while it is registered.
+struct FeedPtr(*const (dyn Source + 'static));
+// SAFETY: a feed is `Sync`, and is only reached while registered (see `Registered`).
+unsafe impl Send for FeedPtr {}
+unsafe impl Sync for FeedPtr {}
+
+static FEEDS: std::sync::RwLock<std::collections::BTreeMap<i64, FeedPtr>> =
+    std::sync::RwLock::new(std::collections::BTreeMap::new());
+static NEXT_KEY: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(1);
+
+/// A feed's registration, removed when dropped: the feed outlives it, and the callbacks read a feed under
+/// the registry's read lock, so removing it (under the write lock) waits until no callback uses it.
+struct Registered<'f> {
+    key: i64,
+    _feed: std::marker::PhantomData<&'f ()>,
+}
+
+impl<'f> Registered<'f> {
+    fn new(feed: &'f (dyn Source + 'f)) -> Registered<'f> {
+        let key = NEXT_KEY.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let ptr: *const (dyn Source + 'f) = feed;
+        // SAFETY: only the lifetime changes; the pointer is removed from the registry before 'f ends.
+        let ptr: *const (dyn Source + 'static) = unsafe { std::mem::transmute(ptr) };
+        FEEDS
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, FeedPtr(ptr));
+        Registered {
+            key,
+            _feed: std::marker::PhantomData,
+        }
+    }
+}
+
+impl Drop for Registered<'_> {
+    fn drop(&mut self) {
+        FEEDS
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.key);
+    }
+}
+
+/// A logical type handle, read by the bind callback on whichever thread plans the `INSERT`.
+struct TypeHandle(ffi::duckdb_logical_type);
+// SAFETY: the handle is only read (copied into the bound columns) while its loader is alive.
+unsafe impl Send for TypeHandle {}
+unsafe impl Sync for TypeHandle {}
+
+/// What [`FEED`] reads: column types, and chunks of rows.
+trait Source: Sync {
+    fn types(&self) -> &[TypeHandle];
+    /// Writes the next rows into `out` (a chunk of the types) and returns how many (0: no more).
+    ///
+    /// # Safety
+    /// `out` is a data chunk of [`Source::types`] with room for `vector size` rows.
+    unsafe fn next(&self, out: ffi::duckdb_data_chunk) -> usize;
+}
+
+/// The parts of one loading thread, with where the next chunk starts in the first of them.
+struct Feed<P> {
+    types: Vec<TypeHandle>,
+    phys: Vec<Phys>,
+    parts: Mutex<(std::collections::VecDeque<P>, usize)>,
+}
+
+impl<P: Rows> Source for Feed<P> {
+    fn types(&self) -> &[TypeHandle] {
+        &self.types
+    }
+
+    unsafe fn next(&self, out: ffi::duckdb_data_chunk) -> usize {
+        let mut guard = self.parts.lock().unwrap_or_else(|e| e.into_inner());
+        let (parts, start) = &mut *guard;
+        while parts.front().is_some_and(|p| *start >= p.len()) {
+            parts.pop_front();
+            *start = 0;
+        }
+        let Some(part) = parts.front() else {
+            return 0;
+        };
+        // SAFETY: the caller's chunk has these types and room for `vector size` rows.
+        unsafe {
+            let n = (ffi::duckdb_vector_size() as usize).min(part.len() - *start);
+            ffi::duckdb_data_chunk_reset(out);
+            let mut cols: Vec<Column> = self
+                .phys
+                .iter()
+                .enumerate()
+                .map(|(i, &phys)| {
+                    let vector = ffi::duckdb_data_chunk_get_vector(out, i as u64);
+                    Column {
+                        vector,
+                        data: ffi::duckdb_vector_get_data(vector),
+                        validity: std::ptr::null_mut(),
+                        phys,
+                        n,
+                    }
+                })
+                .collect();
+            part.fill(*start, &mut cols);
+            *start += n;
+            n
+        }
+    }
+}
+
+/// A panic's message, for an error DuckDB reports instead of unwinding through it.
+fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+    let what = p
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    format!("{FEED}: the loader failed: {what}")
+}
+
+unsafe extern "C" fn feed_bind(info: ffi::duckdb_bind_info) {
+    let bound = std::panic::catch_unwind(|| -> Result<(), String> {
+        // SAFETY: `info` is the bind info DuckDB passes; the parameter value is destroyed after reading; the
+        // feed is registered, so alive, while the read lock is held; DuckDB copies each column's type.
+        unsafe {
+            let mut v = ffi::duckdb_bind_get_parameter(info, 0);
+            let key = ffi::duckdb_get_int64(v);
+            ffi::duckdb_destroy_value(&mut v);
+            let feeds = FEEDS.read().unwrap_or_else(|e| e.into_inner());
+            let Some(feed) = feeds.get(&key) else {
+                return Err(format!("{FEED}: nothing to load under key {key}"));
+            };
+            for (i, t) in (*feed.0).types().iter().enumerate() {
+                let name = cstring(&format!("c{i}")).map_err(|e| e.to_string())?;
+                ffi::duckdb_bind_add_result_column(info, name.as_ptr(), t.0);
+            }
+            let data = Box::into_raw(Box::new(key));
+            ffi::duckdb_bind_set_bind_data(info, data.cast(), Some(drop_key));
+        }
+        Ok(())
+    })
+    .unwrap_or_else(|p| Err(panic_message(p)));
+    if let Err(m) = bound {
+        let m = std::ffi::CString::new(m.replace('\0', " ")).unwrap_or_default();
+        // SAFETY: DuckDB copies the message.
+        unsafe { ffi::duckdb_bind_set_error(info, m.as_ptr()) };
+    }
+}
+
+unsafe extern "C" fn drop_key(data: *mut c_void) {
+    // SAFETY: `data` is the box `feed_bind` leaked, freed once, here.
+    drop(unsafe { Box::from_raw(data.cast::<i64>()) });
+}
+
+unsafe extern "C" fn feed_init(info: ffi::duckdb_init_info) {
+    // SAFETY: `info` is the init info DuckDB passes. One thread reads a feed, in order: the rows keep the
+    // order of their parts.
+    unsafe { ffi::duckdb_init_set_max_threads(info, 1) };
+}
+
+unsafe extern "C" fn feed_function(
+    info: ffi::duckdb_function_info,
+    output: ffi::duckdb_data_chunk,
+) {
+    let filled = std::panic::catch_unwind(|| -> Result<(), String> {
+        // SAFETY: the bind data is the key `feed_bind` set; the feed is alive while the read lock is held;
+        // `output` is DuckDB's chunk of the bound types.
+        unsafe {
+            let key = *ffi::duckdb_function_get_bind_data(info).cast::<i64>();
+            let feeds = FEEDS.read().unwrap_or_else(|e| e.into_inner());
+            let Some(feed) = feeds.get(&key) else {
+                return Err(format!("{FEED}: nothing to load under key {key}"));
+            };
+            let n = (*feed.0).next(output);
+            ffi::duckdb_data_chunk_set_size(output, n as u64);
+        }
+        Ok(())
+    })
+    .unwrap_or_else(|p| Err(panic_message(p)));
+    if let Err(m) = filled {
+        let m = std::ffi::CString::new(m.replace('\0', " ")).unwrap_or_default();
+        // SAFETY: DuckDB copies the message.
+        unsafe { ffi::duckdb_function_set_error(info, m.as_ptr()) };
+    }
+}
+
+/// Registers [`FEED`] in the database, once.
+fn register_feed(db: RawDb, done: &Mutex<bool>) -> Result<(), duckdb::Error> {
+    let mut done = done.lock().unwrap_or_else(|e| e.into_inner());
+    if *done {
+        return Ok(());
+    }
+    let name = cstring(FEED)?;
+    // SAFETY: the function, its parameter type and the connection are created and destroyed here; DuckDB
+    // copies the function when it registers it.
+    unsafe {
+        let mut con: ffi::duckdb_connection = std::ptr::null_mut();
+        if ffi::duckdb_connect(db.0, &mut con) != ffi::DuckDBSuccess {
+            return Err(ffi_error("cannot open a connection".into()));
+        }
+        let mut f = ffi::duckdb_create_table_function();
+        ffi::duckdb_table_function_set_name(f, name.as_ptr());
+        let mut key = ffi::duckdb_create_logical_type(ffi::DUCKDB_TYPE_DUCKDB_TYPE_BIGINT);
+        ffi::duckdb_table_function_add_parameter(f, key);
+        ffi::duckdb_destroy_logical_type(&mut key);
+        ffi::duckdb_table_function_set_bind(f, Some(feed_bind));
+        ffi::duckdb_table_function_set_init(f, Some(feed_init));
+        ffi::duckdb_table_function_set_function(f, Some(feed_function));
+        let ok = ffi::duckdb_register_table_function(con, f) == ffi::DuckDBSuccess;
+        ffi::duckdb_destroy_table_function(&mut f);
+        ffi::duckdb_disconnect(&mut con);
+        if !ok {
+            return Err(ffi_error(format!(
+                "cannot register the table function {FEED}"
+            )));
+        }
+    }
+    *done = true;
+    Ok(())
 }
 
 /// The order in which the loading transactions commit.
@@ -319,8 +502,14 @@ impl Db {
     pub fn append_parts<P: Rows>(&self, table: &str, parts: Vec<P>, threads: usize) -> Result<()> {
         let context = || format!("cannot append to table {table}");
         let total: usize = parts.iter().map(Rows::len).sum();
-        // Contiguous groups of parts, one per thread, of about equal size.
-        let threads = threads.clamp(1, parts.len().max(1));
+        // Contiguous groups of parts, one per thread, of about equal size. A thread's connection, transaction
+        // and statements cost more than a small table's rows: below `ONE_THREAD` rows one thread loads them.
+        const ONE_THREAD: usize = 1 << 16;
+        let threads = if total < ONE_THREAD {
+            1
+        } else {
+            threads.clamp(1, parts.len().max(1))
+        };
         let mut groups: Vec<Vec<P>> = (0..threads).map(|_| Vec::new()).collect();
         let mut seen = 0;
         for p in parts {
@@ -333,8 +522,8 @@ impl Db {
             next: Mutex::new((0, false)),
             cv: Condvar::new(),
         };
-        // Each loading thread's appender flushes through an INSERT of its own; with DuckDB's worker threads
-        // also at work, they only take turns on the same cores. DuckDB runs on the calling threads meanwhile.
+        // Each loading thread runs an INSERT of its own; with DuckDB's worker threads also at work, they only
+        // take turns on the same cores. DuckDB runs on the calling threads meanwhile.
         let engine_threads: Option<i64> = if groups.len() > 1 {
             let n = self
                 .scalar("SELECT current_setting('threads')", &[])
@@ -345,13 +534,11 @@ impl Db {
             None
         };
         let raw = self.shared.raw;
+        register_feed(raw, &self.shared.feed).map_err(Error::engine(context()))?;
         let run = |i: usize, group: Vec<P>| -> Result<(), duckdb::Error> {
             let result = (|| {
-                let mut l = Loader::open(raw, table)?;
-                for p in group {
-                    l.append(&p)?;
-                }
-                l.flush()?;
+                let l = Loader::open(raw, table)?;
+                l.insert(table, group)?;
                 Ok(l)
             })();
             // Wait for the groups before this one, then commit (or give up if one failed).
@@ -392,5 +579,92 @@ impl Db {
             r.map_err(Error::engine(context()))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows `from .. from + n` of a table (i INTEGER, s VARCHAR): i is the row number; s is NULL for every
+    /// seventh row, else the number as text (longer than 12 bytes for every third, which DuckDB stores apart).
+    struct Numbers {
+        from: usize,
+        n: usize,
+    }
+
+    fn text(i: usize) -> Option<String> {
+        (i % 7 != 0).then(|| {
+            if i % 3 == 0 {
+                format!("a longer text {i}")
+            } else {
+                i.to_string()
+            }
+        })
+    }
+
+    impl Rows for Numbers {
+        fn len(&self) -> usize {
+            self.n
+        }
+        fn fill(&self, start: usize, cols: &mut [Column]) {
+            let first = self.from + start;
+            cols[0].i32s(|r| Some((first + r) as i32));
+            let texts: Vec<Option<String>> = (0..cols[1].n).map(|r| text(first + r)).collect();
+            cols[1].strs(|r| texts[r].as_deref());
+        }
+    }
+
+    #[test]
+    fn parts_keep_their_order_across_threads_and_chunks() {
+        let db = Db::open(None, &crate::db::Options::default()).unwrap();
+        db.batch("CREATE TABLE t (i INTEGER, s VARCHAR)", "test")
+            .unwrap();
+        // Parts of uneven sizes, some not a multiple of the vector size, one empty; more rows than one thread
+        // loads alone.
+        let sizes = [5000, 1, 0, 70_000, 2048, 30_001];
+        let mut parts = Vec::new();
+        let mut from = 0;
+        for n in sizes {
+            parts.push(Numbers { from, n });
+            from += n;
+        }
+        db.append_parts("t", parts, 3).unwrap();
+        let t = db.query("SELECT i, s FROM t ORDER BY rowid", &[]).unwrap();
+        let mut rows = 0;
+        for b in &t.batches {
+            use duckdb::arrow::array::{Array, AsArray};
+            use duckdb::arrow::datatypes::Int32Type;
+            let (i, s) = (
+                b.column(0).as_primitive::<Int32Type>(),
+                b.column(1).as_string::<i32>(),
+            );
+            for r in 0..b.num_rows() {
+                assert_eq!(i.value(r) as usize, rows);
+                let got = s.is_valid(r).then(|| s.value(r).to_string());
+                assert_eq!(got, text(rows), "row {rows}");
+                rows += 1;
+            }
+        }
+        assert_eq!(rows, from);
+        // The engine's threads are back to what they were.
+        let threads: i64 = db.scalar("SELECT current_setting('threads')", &[]).unwrap();
+        assert_eq!(
+            threads as usize,
+            std::thread::available_parallelism().unwrap().get()
+        );
+    }
+
+    #[test]
+    fn the_feed_reads_nothing_outside_a_load() {
+        let db = Db::open(None, &crate::db::Options::default()).unwrap();
+        db.batch("CREATE TABLE t (i INTEGER, s VARCHAR)", "test")
+            .unwrap();
+        db.append_parts("t", vec![Numbers { from: 0, n: 10 }], 1)
+            .unwrap();
+        let Err(e) = db.query(&format!("SELECT * FROM {FEED}(1)"), &[]) else {
+            panic!("the feed read rows outside a load");
+        };
+        assert!(e.to_string().contains("nothing to load under key 1"), "{e}");
     }
 }

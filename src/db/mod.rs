@@ -62,6 +62,8 @@ struct Shared {
     /// DuckDB's `temp_directory`, private to this database and removed with it: spilling never writes into
     /// the working directory (DuckDB's default `.tmp`), which may be the dataset folder.
     temp: PathBuf,
+    /// Whether the loader's table function is registered (see `append::register_feed`).
+    feed: std::sync::Mutex<bool>,
 }
 
 impl Drop for Shared {
@@ -297,6 +299,7 @@ impl Db {
             shared: Arc::new(Shared {
                 raw: RawDb(raw),
                 temp,
+                feed: std::sync::Mutex::new(false),
             }),
         })
     }
