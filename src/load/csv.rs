@@ -919,5 +919,46 @@ mod tests {
             let (by_reader, by_lines, _) = records(&bytes);
             proptest::prop_assert_eq!(by_lines, by_reader);
         }
+
+        /// The same on text made of fields, quoted or not, whose contents may hold delimiters, quotes, line
+        /// breaks and carriage returns: the CSV reader takes over at the right line.
+        #[test]
+        fn text_with_quoted_fields_reads_the_same(
+            lines in proptest::collection::vec(
+                (
+                    proptest::collection::vec(
+                        (
+                            proptest::bool::ANY,
+                            proptest::collection::vec(
+                                proptest::sample::select(vec![b'a', b'1', b' ', b',', b'"', b'\n', b'\r']),
+                                0..6,
+                            ),
+                        ),
+                        0..5,
+                    ),
+                    proptest::bool::ANY,
+                ),
+                0..8,
+            )
+        ) {
+            let mut bytes = Vec::new();
+            for (fields, crlf) in lines {
+                for (i, (quoted, content)) in fields.iter().enumerate() {
+                    if i > 0 {
+                        bytes.push(b',');
+                    }
+                    if *quoted {
+                        bytes.push(b'"');
+                    }
+                    bytes.extend(content);
+                    if *quoted {
+                        bytes.push(b'"');
+                    }
+                }
+                bytes.extend(if crlf { &b"\r\n"[..] } else { &b"\n"[..] });
+            }
+            let (by_reader, by_lines, _) = records(&bytes);
+            proptest::prop_assert_eq!(by_lines, by_reader);
+        }
     }
 }
