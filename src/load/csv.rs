@@ -494,13 +494,28 @@ fn read_records(
         }
         data_row(sink, shape, header, line, rec);
     };
-    // Plain lines up to the first quote (or lone carriage return), then a CSV reader for the rest.
-    let plain_end = start + plain_lines(&text[start..end], delimiter, quote);
-    line_records(&text[start..plain_end], line, delimiter, &mut record);
-    if plain_end < end {
-        let line = line + memchr::memchr_iter(b'\n', &text[start..plain_end]).count() as u64;
-        reader_records(text, plain_end, end, line, delimiter, quote, &mut record);
+    records(text, start, end, line, delimiter, quote, &mut record);
+}
+
+/// Calls `f` with each record of `text[start..end]`, whose first byte is on line `line`, as a CSV reader reads
+/// them: the plain lines up to the first quote (or lone carriage return) with [`line_records`], then a CSV
+/// reader for the rest. Returns the length of the plain lines.
+fn records(
+    text: &[u8],
+    start: usize,
+    end: usize,
+    line: u64,
+    delimiter: u8,
+    quote: u8,
+    f: &mut dyn FnMut(&csv::ByteRecord, u64, Option<usize>),
+) -> usize {
+    let plain = plain_lines(&text[start..end], delimiter, quote);
+    line_records(&text[start..start + plain], line, delimiter, f);
+    if start + plain < end {
+        let line = line + memchr::memchr_iter(b'\n', &text[start..start + plain]).count() as u64;
+        reader_records(text, start + plain, end, line, delimiter, quote, f);
     }
+    plain
 }
 
 /// Calls `f` with each record of `text[start..end]`, whose first byte is on line `line`, as a CSV reader reads
@@ -845,10 +860,10 @@ fn data_row(
 mod tests {
     use super::*;
 
-    /// Each record of `data` (from line 1) with its line, as the CSV reader reads them, as the line reader and
-    /// then the CSV reader read them, and the length of the plain lines.
+    /// Each record of `data` (from line 1) with its line, as the CSV reader reads them and as [`records`] does,
+    /// and the length of the plain lines.
     #[allow(clippy::type_complexity)]
-    fn records(data: &[u8]) -> (Vec<(u64, Vec<Vec<u8>>)>, Vec<(u64, Vec<Vec<u8>>)>, usize) {
+    fn both(data: &[u8]) -> (Vec<(u64, Vec<Vec<u8>>)>, Vec<(u64, Vec<Vec<u8>>)>, usize) {
         fn collect(
             out: &mut Vec<(u64, Vec<Vec<u8>>)>,
         ) -> impl FnMut(&csv::ByteRecord, u64, Option<usize>) + '_ {
@@ -864,15 +879,12 @@ mod tests {
             b'"',
             &mut collect(&mut by_reader),
         );
-        let plain = plain_lines(data, b',', b'"');
         let mut by_lines = vec![];
-        line_records(&data[..plain], 1, b',', &mut collect(&mut by_lines));
-        let line = 1 + memchr::memchr_iter(b'\n', &data[..plain]).count() as u64;
-        reader_records(
+        let plain = records(
             data,
-            plain,
+            0,
             data.len(),
-            line,
+            1,
             b',',
             b'"',
             &mut collect(&mut by_lines),
@@ -881,7 +893,7 @@ mod tests {
     }
 
     fn lines(data: &str) -> Vec<u64> {
-        let (by_reader, by_lines, _) = records(data.as_bytes());
+        let (by_reader, by_lines, _) = both(data.as_bytes());
         assert_eq!(by_lines, by_reader, "{data:?}");
         by_reader.iter().map(|r| r.0).collect()
     }
@@ -897,7 +909,7 @@ mod tests {
 
     #[test]
     fn plain_lines_end_at_the_line_of_a_quote_or_lone_carriage_return() {
-        let plain = |data: &str| records(data.as_bytes()).2;
+        let plain = |data: &str| both(data.as_bytes()).2;
         assert_eq!(plain("a,b\r\n\r\n c ,\n\n"), 13);
         assert_eq!(plain("a,b\nc,\"d\"\ne,f\n"), 4);
         assert_eq!(plain("a,b\nc,d\re,f\n"), 4);
@@ -916,7 +928,7 @@ mod tests {
                 0..80,
             )
         ) {
-            let (by_reader, by_lines, _) = records(&bytes);
+            let (by_reader, by_lines, _) = both(&bytes);
             proptest::prop_assert_eq!(by_lines, by_reader);
         }
 
@@ -957,7 +969,7 @@ mod tests {
                 }
                 bytes.extend(if crlf { &b"\r\n"[..] } else { &b"\n"[..] });
             }
-            let (by_reader, by_lines, _) = records(&bytes);
+            let (by_reader, by_lines, _) = both(&bytes);
             proptest::prop_assert_eq!(by_lines, by_reader);
         }
     }
