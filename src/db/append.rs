@@ -379,18 +379,25 @@ impl<P: Rows> Source for Feed<P> {
     }
 }
 
-/// A panic's message, for an error DuckDB reports instead of unwinding through it.
-fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
-    let what = p
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_default();
-    format!("{FEED}: the loader failed: {what}")
+/// Runs a callback's body, and returns its error, or a panic's message, as a message for DuckDB to report:
+/// a panic must not unwind through DuckDB.
+fn guarded(body: impl FnOnce() -> Result<(), String>) -> Option<std::ffi::CString> {
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or_else(|p| {
+            let what = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(format!("{FEED}: the loader failed: {what}"))
+        });
+    outcome
+        .err()
+        .map(|m| std::ffi::CString::new(m.replace('\0', " ")).unwrap_or_default())
 }
 
 unsafe extern "C" fn feed_bind(info: ffi::duckdb_bind_info) {
-    let bound = std::panic::catch_unwind(|| -> Result<(), String> {
+    let error = guarded(|| {
         // SAFETY: `info` is the bind info DuckDB passes; the parameter value is destroyed after reading; the
         // feed is registered, so alive, while the read lock is held; DuckDB copies each column's type.
         unsafe {
@@ -409,10 +416,8 @@ unsafe extern "C" fn feed_bind(info: ffi::duckdb_bind_info) {
             ffi::duckdb_bind_set_bind_data(info, data.cast(), Some(drop_key));
         }
         Ok(())
-    })
-    .unwrap_or_else(|p| Err(panic_message(p)));
-    if let Err(m) = bound {
-        let m = std::ffi::CString::new(m.replace('\0', " ")).unwrap_or_default();
+    });
+    if let Some(m) = error {
         // SAFETY: DuckDB copies the message.
         unsafe { ffi::duckdb_bind_set_error(info, m.as_ptr()) };
     }
@@ -433,7 +438,7 @@ unsafe extern "C" fn feed_function(
     info: ffi::duckdb_function_info,
     output: ffi::duckdb_data_chunk,
 ) {
-    let filled = std::panic::catch_unwind(|| -> Result<(), String> {
+    let error = guarded(|| {
         // SAFETY: the bind data is the key `feed_bind` set; the feed is alive while the read lock is held;
         // `output` is DuckDB's chunk of the bound types.
         unsafe {
@@ -446,10 +451,8 @@ unsafe extern "C" fn feed_function(
             ffi::duckdb_data_chunk_set_size(output, n as u64);
         }
         Ok(())
-    })
-    .unwrap_or_else(|p| Err(panic_message(p)));
-    if let Err(m) = filled {
-        let m = std::ffi::CString::new(m.replace('\0', " ")).unwrap_or_default();
+    });
+    if let Some(m) = error {
         // SAFETY: DuckDB copies the message.
         unsafe { ffi::duckdb_function_set_error(info, m.as_ptr()) };
     }
@@ -522,6 +525,7 @@ impl Db {
             next: Mutex::new((0, false)),
             cv: Condvar::new(),
         };
+        register_feed(self.shared.raw, &self.shared.feed).map_err(Error::engine(context()))?;
         // Each loading thread runs an INSERT of its own; with DuckDB's worker threads also at work, they only
         // take turns on the same cores. DuckDB runs on the calling threads meanwhile.
         let engine_threads: Option<i64> = if groups.len() > 1 {
@@ -534,7 +538,6 @@ impl Db {
             None
         };
         let raw = self.shared.raw;
-        register_feed(raw, &self.shared.feed).map_err(Error::engine(context()))?;
         let run = |i: usize, group: Vec<P>| -> Result<(), duckdb::Error> {
             let result = (|| {
                 let l = Loader::open(raw, table)?;
