@@ -3,8 +3,8 @@
 --
 -- Codes are enum types the loader creates before these tables, with the dataset's own values: area_code (the
 -- declared areas, then any other code the data uses), indicator_code, unit_code, period_code (Q1–Q4, H1, H2,
--- M01–M12), and for observations unit_text, column_header, file_path and dataset_name. They compare and join
--- as integers and read as text.
+-- M01–M12), area_level (the declared areas' levels, sorted), and for observations unit_text, column_header,
+-- file_path and dataset_name. They compare and join as integers and read as text.
 
 CREATE TYPE indicator_class AS ENUM ('additive', 'ratio', 'per_capita', 'growth', 'non_additive');
 

@@ -3,7 +3,7 @@
 //!
 //! An entry is `KEY.duckdb` (the tables, the enum types and the checks' prelude) and `KEY.json` (what the
 //! load reported per file). The key is BLAKE3 over statlint's and DuckDB's versions, the SQL that builds the
-//! tables and the prelude, the size and modification time of the statlint executable (a rebuilt statlint may
+//! tables, the area tree and the prelude, the size and modification time of the statlint executable (a rebuilt statlint may
 //! load differently), the manifest as read (reference tables included) and the contents of every data file:
 //! any change to any of them is a miss.
 //! A miss loads into `KEY.duckdb.tmp-PID` and renames it once complete, so a run that stops half-way
@@ -111,9 +111,9 @@ impl Entry {
     }
 }
 
-/// BLAKE3 over statlint's and DuckDB's versions, the SQL that builds the tables and the prelude, the
-/// executable's size and modification time, and the contents of every file of the dataset: those in its
-/// folder (the manifest, reference tables, checks) and the data files wherever they are.
+/// BLAKE3 over statlint's and DuckDB's versions, the SQL that builds the tables, the area tree and the
+/// prelude, the executable's size and modification time, and the contents of every file of the dataset: those
+/// in its folder (the manifest, reference tables, checks) and the data files wherever they are.
 fn key(ds: &Dataset) -> Result<String> {
     let mut paths = Vec::new();
     files_under(&ds.root, &mut paths);
@@ -134,6 +134,7 @@ fn key(ds: &Dataset) -> Result<String> {
     for sql in [
         crate::load::SCHEMA,
         crate::load::OBSERVATIONS,
+        crate::load::TREE,
         crate::check::PRELUDE,
     ] {
         h.update(sql.as_bytes());

@@ -88,6 +88,11 @@ impl Column {
         unsafe { (self.data as *mut T).add(row).write_unaligned(v) }
     }
 
+    /// How many rows are to be filled.
+    pub fn rows(&self) -> usize {
+        self.n
+    }
+
     /// Enum codes by their 0-based position in the enum's list of values. A type without values is VARCHAR,
     /// which can only receive NULLs.
     pub fn ids(&mut self, f: impl Fn(usize) -> Option<u32>) {
@@ -121,6 +126,16 @@ impl Column {
 
     pub fn i32s(&mut self, f: impl Fn(usize) -> Option<i32>) {
         self.expect(&[Phys::I32]);
+        for r in 0..self.n {
+            match f(r) {
+                None => self.null(r),
+                Some(v) => self.put(r, v),
+            }
+        }
+    }
+
+    pub fn u32s(&mut self, f: impl Fn(usize) -> Option<u32>) {
+        self.expect(&[Phys::U32]);
         for r in 0..self.n {
             match f(r) {
                 None => self.null(r),

@@ -34,6 +34,8 @@ pub use shape::{Cell, RowLoc, year_in_header};
 pub(crate) const SCHEMA: &str = include_str!("../../sql/schema.sql");
 #[cfg(feature = "engine")]
 pub(crate) const OBSERVATIONS: &str = include_str!("../../sql/observations.sql");
+#[cfg(feature = "engine")]
+pub(crate) const TREE: &str = include_str!("../../sql/tree.sql");
 
 /// What loading one file found.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -362,7 +364,10 @@ pub fn load(
             }
         })
         .collect();
-    let types: [(&str, &[String]); 8] = [
+    let mut levels: Vec<String> = ds.areas.iter().map(|a| a.level.clone()).collect();
+    levels.sort();
+    levels.dedup();
+    let types: [(&str, &[String]); 9] = [
         ("area_code", &dicts.kinds[obs::AREA]),
         ("indicator_code", &dicts.kinds[obs::INDICATOR]),
         ("period_code", &dicts.kinds[obs::PERIOD]),
@@ -371,6 +376,7 @@ pub fn load(
         ("column_header", &dicts.kinds[obs::COLUMN]),
         ("file_path", &paths),
         ("dataset_name", std::slice::from_ref(&ds.name)),
+        ("area_level", &levels),
     ];
     let t2 = crate::timing::span("load: enum types");
     create_enums(db, &types)?;
@@ -380,6 +386,15 @@ pub fn load(
     drop(t2);
     let t2 = crate::timing::span("load: reference tables");
     reference::insert(db, ds)?;
+    drop(t2);
+    let t2 = crate::timing::span("load: area tree");
+    let tree = area_tree(
+        db,
+        &chunks,
+        &maps,
+        &dicts.kinds[obs::PERIOD],
+        !ds.areas.is_empty(),
+    )?;
     drop(t2);
 
     drop(t);
@@ -423,6 +438,7 @@ pub fn load(
                 repeats,
                 prev,
                 prev_values,
+                tree: &tree,
             },
         )
         .collect();
@@ -440,6 +456,76 @@ pub fn load(
         files,
         value_type,
     })
+}
+
+/// Creates the area tree of every period the data covers (`sql/tree.sql`) and returns it indexed by the
+/// loader's enum ids, for the observations' `parent` and `level` columns.
+#[cfg(feature = "engine")]
+fn area_tree(
+    db: &Db,
+    chunks: &[obs::Chunk],
+    maps: &[obs::Maps],
+    period_names: &[String],
+    with_areas: bool,
+) -> Result<obs::TreeIndex> {
+    let context = "cannot create the area tree (sql/tree.sql)";
+    let mut periods: std::collections::BTreeSet<(i32, u32)> = Default::default();
+    for (c, m) in chunks.iter().zip(maps) {
+        let mut last = None;
+        for r in 0..c.len() {
+            let (_, _, y, p) = c.key(r, m);
+            if last != Some((y, p)) {
+                periods.insert((y, p));
+                last = Some((y, p));
+            }
+        }
+    }
+    db.batch(
+        "CREATE TEMP TABLE read_periods (year INTEGER, period VARCHAR)",
+        context,
+    )?;
+    let rows: Vec<Vec<Value>> = periods
+        .iter()
+        .map(|&(y, p)| {
+            let period = period_names
+                .get(p as usize)
+                .map_or(Value::Null, |n| n.clone().into());
+            vec![y.into(), period]
+        })
+        .collect();
+    db.append_rows("read_periods", &rows)?;
+    db.batch(&format!("{TREE}\nDROP TABLE read_periods;"), context)?;
+    // Without areas the tree is empty, and the code and level types are VARCHAR, without enum codes.
+    if !with_areas {
+        return Ok(obs::TreeIndex::default());
+    }
+    let table = db
+        .query(
+            "SELECT CAST(enum_code(child) AS UINTEGER), year, CAST(enum_code(period) AS UINTEGER), \
+             CAST(enum_code(parent) AS UINTEGER), CAST(enum_code(child_level) AS UINTEGER) FROM tree",
+            &[],
+        )
+        .map_err(Error::engine(context.to_string()))?;
+    let mut index = obs::TreeIndex::default();
+    for b in &table.batches {
+        use duckdb::arrow::array::{Array, AsArray};
+        use duckdb::arrow::datatypes::{Int32Type, UInt32Type};
+        let col = |i: usize| b.column(i).as_primitive::<UInt32Type>();
+        let (child, period, parent, level) = (col(0), col(2), col(3), col(4));
+        let year = b.column(1).as_primitive::<Int32Type>();
+        for r in 0..b.num_rows() {
+            let p = if period.is_null(r) {
+                u32::MAX
+            } else {
+                period.value(r)
+            };
+            index.insert(
+                (child.value(r), year.value(r), p),
+                (parent.value(r), level.value(r)),
+            );
+        }
+    }
+    Ok(index)
 }
 
 /// The codes the manifest declares, which start each enum type in their declared order.

@@ -479,7 +479,12 @@ pub struct Part<'a> {
     pub repeats: Vec<(u32, u32)>,
     pub prev: Vec<u32>,
     pub prev_values: PrevValues,
+    pub tree: &'a TreeIndex,
 }
+
+/// Each area's place in the area tree of a period, by the enum ids of (area, year, period; `u32::MAX` for
+/// none): the enum ids of its parent and of its level. Areas without a parent in that tree are absent.
+pub type TreeIndex = FxMap<(u32, i32, u32), (u32, u32)>;
 
 #[cfg(feature = "engine")]
 impl Rows for Part<'_> {
@@ -520,7 +525,7 @@ impl Rows for Part<'_> {
             Some(self.classes[i as usize]).filter(|&k| k != u32::MAX)
         });
         let repeats = &self.repeats;
-        cols[16].i128s(|r| {
+        cols[16].u32s(|r| {
             if repeats.is_empty() {
                 return None;
             }
@@ -528,11 +533,11 @@ impl Rows for Part<'_> {
             repeats
                 .binary_search_by_key(&r, |&(l, _)| l)
                 .ok()
-                .map(|i| repeats[i].1 as i128)
+                .map(|i| repeats[i].1)
         });
-        cols[17].i128s(|r| {
+        cols[17].u32s(|r| {
             let g = self.prev[start + r];
-            (g != NO_ROW).then_some(g as i128)
+            (g != NO_ROW).then_some(g)
         });
         match &self.prev_values {
             PrevValues::Narrow(v) => cols[18].i128s(|r| {
@@ -545,6 +550,14 @@ impl Rows for Part<'_> {
             }
             PrevValues::Double(v) => cols[18].f64s(|r| Some(v[start + r]).filter(|x| !x.is_nan())),
         }
+        let places: Vec<Option<&(u32, u32)>> = (0..cols[19].rows())
+            .map(|r| {
+                let (a, _, y, p) = c.key(start + r, m);
+                self.tree.get(&(a, y, p))
+            })
+            .collect();
+        cols[19].ids(|r| places[r].map(|t| t.0));
+        cols[20].ids(|r| places[r].map(|t| t.1));
     }
 }
 

@@ -96,6 +96,35 @@ fn every_value_read_is_loaded_or_rejected() {
     assert!(checked >= 8, "only {checked} fixture files were checked");
 }
 
+/// The loader stores each observation's parent and level (looked up in the area tree of its period): they are
+/// the tree's, on every load fixture and on the bundled datasets, which between them have sub-annual periods,
+/// an area that changes parent within a year, areas without a parent and codes the manifest does not declare.
+#[test]
+fn the_stored_parent_and_level_are_those_of_the_tree() {
+    let dirs: Vec<_> = std::fs::read_dir(root().join("tests/fixtures/load"))
+        .unwrap()
+        .chain(std::fs::read_dir(root().join("datasets")).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|d| d.join("statlint.toml").is_file())
+        .collect();
+    assert!(dirs.len() >= 10, "only {} datasets", dirs.len());
+    let mut with_parent = 0;
+    for dir in dirs {
+        let ds = dataset_of(&dir.join("statlint.toml"));
+        let rows = json_rows(
+            &ds,
+            "SELECT count(o.parent) AS with_parent,
+                    count(*) FILTER (WHERE o.parent IS DISTINCT FROM t.parent
+                                        OR o.level IS DISTINCT FROM t.child_level) AS different
+             FROM observations o
+             LEFT JOIN tree t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period",
+        );
+        assert_eq!(rows[0]["different"].as_i64(), Some(0), "{ds}");
+        with_parent += rows[0]["with_parent"].as_i64().unwrap();
+    }
+    assert!(with_parent > 1000, "only {with_parent} rows have a parent");
+}
+
 #[test]
 fn a_fixture_path_is_relative_to_the_repository() {
     assert!(

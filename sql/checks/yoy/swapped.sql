@@ -4,19 +4,15 @@
 --! [params]
 --! min_change = 0.15
 --! match = 0.05
--- The year-on-year pairs, narrow: a level is its number in the list of levels, and the rest of a finding's
--- rows is looked up by rowid. At national size there are millions: they are computed again for each use
--- rather than stored (on L, 0.6 s more and 270 MB less), and so are the departures from the siblings' growth.
-WITH levels AS (
-    SELECT list(DISTINCT child_level ORDER BY child_level) AS names FROM tree
-),
-pairs AS NOT MATERIALIZED (
+-- The year-on-year pairs, narrow (each row's parent and level in the tree are stored with it), and the rest
+-- of a finding's rows is looked up by rowid. At national size there are millions: they are computed again for
+-- each use rather than stored (on L, 0.6 s more and 270 MB less), and so are the departures from the
+-- siblings' growth.
+WITH pairs AS NOT MATERIALIZED (
     SELECT o.rid, o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS x,
-           CAST(o.prev_value AS DOUBLE) AS x_prev, t.parent, CAST(list_position(l.names, t.child_level) AS USMALLINT) AS level
+           CAST(o.prev_value AS DOUBLE) AS x_prev, o.parent, o.level
     FROM obs o
-    JOIN tree t ON t.child = o.area AND t.year = o.year AND t.period IS NOT DISTINCT FROM o.period
-    CROSS JOIN levels l
-    WHERE o.value > 0 AND o.prev_value > 0 AND o.class IN ('additive', 'per_capita', 'ratio')
+    WHERE o.parent IS NOT NULL AND o.value > 0 AND o.prev_value > 0 AND o.class IN ('additive', 'per_capita', 'ratio')
 ),
 -- How the siblings grew (median): what an area's value should be this year; and how much growth usually
 -- differs between the areas of the level (median absolute deviation, in logs): how far off is unusual.
@@ -32,14 +28,11 @@ spreads AS (
 -- What is expected of the areas of one level under one parent: their siblings' growth, and how far from it
 -- is unusual. Where growth varies a lot between siblings, only an extreme departure counts. (A table per
 -- group, so that the pairs are matched against it rather than held in a hash table; the levels are added
--- to the growth first, so that the spreads are matched against it rather than multiplied by it.) The level
--- is numbered here as in `pairs`: with the numbering in one shared CTE, DuckDB joined the observations with
--- the growth of every parent before finding each one's own, which took 4 GB on the S panel and 20 GB on M.
+-- to the growth first, so that the spreads are matched against it rather than multiplied by it.)
 growth_by_level AS MATERIALIZED (
     SELECT g.*, k.level
     FROM growth g
-    JOIN (SELECT DISTINCT t.parent, CAST(list_position(l.names, t.child_level) AS USMALLINT) AS level, t.year, t.period
-          FROM tree t CROSS JOIN levels l) k
+    JOIN (SELECT DISTINCT parent, child_level AS level, year, period FROM tree) k
       ON k.parent = g.parent AND k.year = g.year AND k.period IS NOT DISTINCT FROM g.period
 ),
 limits AS MATERIALIZED (
