@@ -12,7 +12,7 @@ o AS NOT MATERIALIZED (
     FROM obs o
     WHERE o.value > 0 AND o.class IN ('additive', 'per_capita', 'non_additive')
 ),
-levels AS (SELECT DISTINCT code, level FROM areas),
+levels AS (SELECT DISTINCT code, CAST(level AS area_level) AS level FROM areas),
 -- Against the previous year: a ratio of about 1000^k, k <> 0.
 vs_prev AS MATERIALIZED (
     SELECT *, log10(v / prev) AS lr_prev FROM o

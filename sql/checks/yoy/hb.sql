@@ -8,7 +8,7 @@
 --! min_group = 5
 --! pool = "none"
 -- The year-on-year pairs, narrow (the medians and quartiles go over millions of them at national size): the
--- rest of a flagged row is looked up by rowid.
+-- level as its enum, and the rest of a flagged row is looked up by rowid.
 WITH pairs AS (
     SELECT o.rid, o.indicator, o.period, a.level,
            CASE WHEN $pool = 'years' THEN NULL ELSE o.year END AS group_year,
@@ -17,7 +17,7 @@ WITH pairs AS (
            -- The size weight of the HB score.
            pow(greatest(CAST(o.prev_value AS DOUBLE), CAST(o.value AS DOUBLE)), $U) AS w
     FROM obs o
-    JOIN (SELECT DISTINCT code, level FROM areas) a ON a.code = o.area
+    JOIN (SELECT DISTINCT code, CAST(level AS area_level) AS level FROM areas) a ON a.code = o.area
     WHERE o.value > 0 AND o.prev_value > 0 AND o.class = 'additive'
 ),
 medians AS (
