@@ -598,14 +598,49 @@ fn statement_kind(k: ffi::duckdb_statement_type) -> &'static str {
 }
 
 /// A fresh path for one database's `temp_directory` under the system's temporary folder (`TMPDIR`). DuckDB
-/// creates it when it first spills.
+/// creates it when it first spills. The first call also removes the folders that runs which were killed left
+/// behind (see [`remove_stale_temp_dirs`]).
 fn private_temp_dir() -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
+    static SWEEP: std::sync::Once = std::sync::Once::new();
+    SWEEP.call_once(|| remove_stale_temp_dirs(&std::env::temp_dir()));
     std::env::temp_dir().join(format!(
         "statlint-{}-{}.tmp",
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     ))
+}
+
+/// Removes the `temp_directory` folders (`statlint-PID-N.tmp`) in `dir` of statlint processes that no longer
+/// run. A run removes its own when it ends, but one that is killed (a CI job cancelled, `timeout`) cannot,
+/// and a query that spilled may have left gigabytes there. Whether a process runs is read from `/proc`:
+/// without it nothing is removed. A process that has since taken the same id keeps the folder.
+fn remove_stale_temp_dirs(dir: &Path) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").is_dir() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("statlint-")?.strip_suffix(".tmp"))
+            .and_then(|rest| {
+                let (pid, n) = rest.split_once('-')?;
+                n.parse::<u64>().ok()?;
+                pid.parse::<u32>().ok()
+            })
+        else {
+            continue;
+        };
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && pid != std::process::id() && !proc.join(pid.to_string()).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// Opens a database through the C API with the given settings.
@@ -651,5 +686,47 @@ fn open_raw(
             return Err(ffi_error(message));
         }
         Ok(db)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::remove_stale_temp_dirs;
+
+    #[test]
+    fn only_the_temp_folders_of_ended_runs_are_removed() {
+        if !std::path::Path::new("/proc/self").is_dir() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let me = std::process::id();
+        // Above any process id Linux gives (at most 2^22).
+        let ended = 4_000_000_000u32;
+        let folder = |name: &str| {
+            let p = dir.path().join(name);
+            std::fs::create_dir(&p).unwrap();
+            std::fs::write(p.join("duckdb_temp_storage_DEFAULT-0.tmp"), b"spilled").unwrap();
+            p
+        };
+        let stale = [
+            folder(&format!("statlint-{ended}-0.tmp")),
+            folder(&format!("statlint-{ended}-12.tmp")),
+        ];
+        let kept = [
+            folder(&format!("statlint-{me}-0.tmp")),
+            folder("statlint-1-0.tmp"),
+            folder(&format!("statlint-{ended}.tmp")),
+            folder(&format!("statlint-{ended}-x.tmp")),
+            folder(&format!("other-{ended}-0.tmp")),
+        ];
+        let file = dir.path().join(format!("statlint-{ended}-1.tmp"));
+        std::fs::write(&file, b"not a folder").unwrap();
+        remove_stale_temp_dirs(dir.path());
+        for p in &stale {
+            assert!(!p.exists(), "{} is left", p.display());
+        }
+        for p in kept.iter().chain([&file]) {
+            assert!(p.exists(), "{} is removed", p.display());
+        }
     }
 }
