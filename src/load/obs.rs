@@ -618,36 +618,48 @@ pub fn links(
     };
     let mut row0 = 0u32;
     if space <= 1 << 28 {
-        let mut first = vec![NO_ROW; space as usize];
+        use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
         let key = |c: &Chunk, m: &Maps, r: usize| {
             let (a, i, y, p) = c.key(r, m);
             let k = ((a as u64 * dims[1] + i as u64) * dims[2] + period_slot[&p]) * years;
             (k + (y - lo) as u64, y > lo)
         };
-        for (c, m) in chunks.iter().zip(maps) {
-            let mut repeats = Vec::new();
-            for r in 0..c.len() {
-                let (k, _) = key(c, m, r);
-                let f = &mut first[k as usize];
-                if *f == NO_ROW {
-                    *f = row0 + r as u32;
-                } else {
-                    repeats.push((r as u32, *f));
-                }
-            }
-            links.repeats.push(repeats);
-            row0 += c.len() as u32;
-        }
-        // Each chunk's rows look up the finished table: on several threads.
-        links.prev = super::parallel(threads, chunks.len(), |ci| {
+        let starts: Vec<u32> = chunks
+            .iter()
+            .map(|c| {
+                row0 += c.len() as u32;
+                row0 - c.len() as u32
+            })
+            .collect();
+        // Each key's first copy is its lowest row, whichever thread sees it first: the chunks are read on
+        // several threads, then each row looks up the finished table, also on several threads.
+        let first: Vec<AtomicU32> = (0..space).map(|_| AtomicU32::new(NO_ROW)).collect();
+        super::parallel(threads, chunks.len(), |ci| {
             let (c, m) = (&chunks[ci], &maps[ci]);
-            (0..c.len())
-                .map(|r| match key(c, m, r) {
-                    (k, true) => first[k as usize - 1],
-                    _ => NO_ROW,
-                })
-                .collect()
+            for r in 0..c.len() {
+                first[key(c, m, r).0 as usize].fetch_min(starts[ci] + r as u32, Relaxed);
+            }
         });
+        let found = super::parallel(threads, chunks.len(), |ci| {
+            let (c, m) = (&chunks[ci], &maps[ci]);
+            let mut repeats = Vec::new();
+            let prev = (0..c.len())
+                .map(|r| {
+                    let (k, has_prev) = key(c, m, r);
+                    let f = first[k as usize].load(Relaxed);
+                    if f != starts[ci] + r as u32 {
+                        repeats.push((r as u32, f));
+                    }
+                    if has_prev {
+                        first[k as usize - 1].load(Relaxed)
+                    } else {
+                        NO_ROW
+                    }
+                })
+                .collect();
+            (repeats, prev)
+        });
+        (links.repeats, links.prev) = found.into_iter().unzip();
     } else {
         let mut first: std::collections::HashMap<
             (u32, u32, i32, u32),
