@@ -3,9 +3,9 @@
 //!
 //! An entry is `KEY.duckdb` (the tables, the enum types and the checks' prelude) and `KEY.json` (what the
 //! load reported per file). The key is BLAKE3 over statlint's and DuckDB's versions, the SQL that builds the
-//! tables, the area tree and the prelude, the size and modification time of the statlint executable (a rebuilt statlint may
-//! load differently), the manifest as read (reference tables included) and the contents of every data file:
-//! any change to any of them is a miss.
+//! tables, the area tree and the prelude, the size and modification time of the statlint executable (a
+//! rebuilt statlint may load differently), the manifest as read (reference tables included) and the contents
+//! of every data file: any change to any of them is a miss.
 //! A miss loads into `KEY.duckdb.tmp-PID` and renames it once complete, so a run that stops half-way
 //! leaves no entry behind; the least recently used entries beyond [`KEEP`] are removed.
 

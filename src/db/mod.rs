@@ -614,7 +614,9 @@ fn private_temp_dir() -> PathBuf {
 /// Removes the `temp_directory` folders (`statlint-PID-N.tmp`) in `dir` of statlint processes that no longer
 /// run. A run removes its own when it ends, but one that is killed (a CI job cancelled, `timeout`) cannot,
 /// and a query that spilled may have left gigabytes there. Whether a process runs is read from `/proc`:
-/// without it nothing is removed. A process that has since taken the same id keeps the folder.
+/// without it nothing is removed. A process that has since taken the same id keeps the folder. (DuckDB
+/// judges the files of one temporary folder the same way, by their process id, but each of statlint's
+/// databases has a folder of its own, so DuckDB never sees what an earlier run left.)
 fn remove_stale_temp_dirs(dir: &Path) {
     let proc = Path::new("/proc");
     if !proc.join("self").is_dir() {
