@@ -93,6 +93,17 @@ impl Column {
         self.n
     }
 
+    /// Values stored as they are, of the one physical type `phys`.
+    fn fixed<T: Copy>(&mut self, phys: Phys, f: impl Fn(usize) -> Option<T>) {
+        self.expect(&[phys]);
+        for r in 0..self.n {
+            match f(r) {
+                None => self.null(r),
+                Some(v) => self.put(r, v),
+            }
+        }
+    }
+
     /// Enum codes by their 0-based position in the enum's list of values. A type without values is VARCHAR,
     /// which can only receive NULLs.
     pub fn ids(&mut self, f: impl Fn(usize) -> Option<u32>) {
@@ -115,33 +126,15 @@ impl Column {
     }
 
     pub fn i8s(&mut self, f: impl Fn(usize) -> Option<i8>) {
-        self.expect(&[Phys::I8]);
-        for r in 0..self.n {
-            match f(r) {
-                None => self.null(r),
-                Some(v) => self.put(r, v),
-            }
-        }
+        self.fixed(Phys::I8, f)
     }
 
     pub fn i32s(&mut self, f: impl Fn(usize) -> Option<i32>) {
-        self.expect(&[Phys::I32]);
-        for r in 0..self.n {
-            match f(r) {
-                None => self.null(r),
-                Some(v) => self.put(r, v),
-            }
-        }
+        self.fixed(Phys::I32, f)
     }
 
     pub fn u32s(&mut self, f: impl Fn(usize) -> Option<u32>) {
-        self.expect(&[Phys::U32]);
-        for r in 0..self.n {
-            match f(r) {
-                None => self.null(r),
-                Some(v) => self.put(r, v),
-            }
-        }
+        self.fixed(Phys::U32, f)
     }
 
     /// Integers, or the unscaled integers of a DECIMAL column.
@@ -158,13 +151,7 @@ impl Column {
     }
 
     pub fn f64s(&mut self, f: impl Fn(usize) -> Option<f64>) {
-        self.expect(&[Phys::F64]);
-        for r in 0..self.n {
-            match f(r) {
-                None => self.null(r),
-                Some(v) => self.put(r, v),
-            }
-        }
+        self.fixed(Phys::F64, f)
     }
 
     pub fn strs<'s>(&mut self, f: impl Fn(usize) -> Option<&'s str>) {

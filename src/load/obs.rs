@@ -616,7 +616,6 @@ pub fn links(
         repeats: Vec::with_capacity(chunks.len()),
         prev: Vec::with_capacity(chunks.len()),
     };
-    let mut row0 = 0u32;
     if space <= 1 << 28 {
         use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
         let key = |c: &Chunk, m: &Maps, r: usize| {
@@ -624,13 +623,7 @@ pub fn links(
             let k = ((a as u64 * dims[1] + i as u64) * dims[2] + period_slot[&p]) * years;
             (k + (y - lo) as u64, y > lo)
         };
-        let starts: Vec<u32> = chunks
-            .iter()
-            .map(|c| {
-                row0 += c.len() as u32;
-                row0 - c.len() as u32
-            })
-            .collect();
+        let starts = chunk_starts(chunks);
         // Each key's first copy is its lowest row, whichever thread sees it first: the chunks are read on
         // several threads, then each row looks up the finished table, also on several threads.
         let first: Vec<AtomicU32> = (0..space).map(|_| AtomicU32::new(NO_ROW)).collect();
@@ -661,6 +654,7 @@ pub fn links(
         });
         (links.repeats, links.prev) = found.into_iter().unzip();
     } else {
+        let mut row0 = 0u32;
         let mut first: std::collections::HashMap<
             (u32, u32, i32, u32),
             u32,
@@ -690,6 +684,18 @@ pub fn links(
     Ok(links)
 }
 
+/// The global row number of each chunk's first row.
+fn chunk_starts(chunks: &[Chunk]) -> Vec<u32> {
+    chunks
+        .iter()
+        .scan(0u32, |n, c| {
+            let start = *n;
+            *n += c.len() as u32;
+            Some(start)
+        })
+        .collect()
+}
+
 /// The previous year's values of one chunk's rows, in the representation of the value column.
 pub enum PrevValues {
     /// Unscaled DECIMAL values of up to 18 digits; `i64::MIN` for NULL.
@@ -708,12 +714,7 @@ pub fn prev_values(
     value_type: ValueType,
     threads: usize,
 ) -> Vec<PrevValues> {
-    let mut starts = Vec::with_capacity(chunks.len());
-    let mut n = 0u32;
-    for c in chunks {
-        starts.push(n);
-        n += c.len() as u32;
-    }
+    let starts = chunk_starts(chunks);
     // The previous year's row, as its chunk and local row.
     let locate = |g: u32| {
         (g != NO_ROW).then(|| {
