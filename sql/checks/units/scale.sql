@@ -10,7 +10,9 @@ o AS NOT MATERIALIZED (
     SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS v, o.rid,
            CASE WHEN o.prev_value > 0 THEN CAST(o.prev_value AS DOUBLE) END AS prev, o.prev_row
     FROM obs o
-    WHERE o.value > 0 AND o.class IN ('additive', 'per_capita', 'non_additive')
+    -- Additive, per-capita and non-additive indicators, written as the classes left out, which DuckDB tests as
+    -- it scans the table (a list of the classes kept is a filter of its own: about 0.2 s of CPU on L).
+    WHERE o.value > 0 AND o.class NOT IN ('ratio', 'growth')
 ),
 levels AS (SELECT DISTINCT code, CAST(level AS area_level) AS level FROM areas),
 -- Against the previous year: a ratio of about 1000^k, k <> 0.
@@ -113,4 +115,4 @@ FROM flagged f
 JOIN indicators i ON i.code = f.indicator
 JOIN units u ON u.code = i.unit
 --! counts
-SELECT count(*) AS items FROM obs WHERE value > 0 AND class IN ('additive', 'per_capita', 'non_additive')
+SELECT count(*) AS items FROM obs WHERE value > 0 AND class NOT IN ('ratio', 'growth')
