@@ -5,10 +5,9 @@
 WITH flagged AS MATERIALIZED (
     SELECT o.rid, o.area, o.indicator, o.year, o.period, o.value, i.name, i.min, i.max, i.signed
     FROM obs o
-    JOIN indicators i ON i.code = o.indicator
-    WHERE o.value < i.min
-       OR o.value > i.max
-       OR (i.min IS NULL AND NOT i.signed AND i.class IN ('additive') AND o.value < 0)
+    -- Whether a negative value is out of bounds, once per indicator.
+    JOIN (SELECT *, min IS NULL AND NOT signed AND class = 'additive' AS unsigned FROM indicators) i ON i.code = o.indicator
+    WHERE o.value < i.min OR o.value > i.max OR (i.unsigned AND o.value < 0)
 )
 SELECT
     o.area,
