@@ -231,8 +231,8 @@ fn run_one(
 /// L's years) it gained 3–4 % for 140 MiB more.
 const SIDE_BY_SIDE: u64 = 3_000_000;
 
-/// From this many observations a dataset is large: the memory the loader and each check free is handed
-/// back before the next step (see [`crate::db::release_freed_memory`]).
+/// From this many observations a dataset is large: the memory its load frees is handed back before the
+/// checks (see [`crate::db::release_freed_memory`]).
 const LARGE: u64 = 1_000_000;
 
 /// Whether the checks run side by side: on data below [`SIDE_BY_SIDE`] observations (as loaded), with more
@@ -243,8 +243,8 @@ pub fn side_by_side(observations: u64) -> bool {
     threads > 1 && observations < SIDE_BY_SIDE
 }
 
-/// Whether a dataset is large: at least [`LARGE`] observations. The memory the load frees is handed back
-/// before the checks, and where the checks run one at a time, what each frees before the next.
+/// Whether a dataset is large: at least [`LARGE`] observations. (Checks that run one at a time hand back
+/// what each frees before the next, whatever the size.)
 pub fn large(observations: u64) -> bool {
     observations >= LARGE
 }
