@@ -616,6 +616,7 @@ pub fn links(
         repeats: Vec::with_capacity(chunks.len()),
         prev: Vec::with_capacity(chunks.len()),
     };
+    let starts = chunk_starts(chunks);
     if space <= 1 << 28 {
         use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
         let key = |c: &Chunk, m: &Maps, r: usize| {
@@ -623,7 +624,6 @@ pub fn links(
             let k = ((a as u64 * dims[1] + i as u64) * dims[2] + period_slot[&p]) * years;
             (k + (y - lo) as u64, y > lo)
         };
-        let starts = chunk_starts(chunks);
         // Each key's first copy is its lowest row, whichever thread sees it first: the chunks are read on
         // several threads, then each row looks up the finished table, also on several threads.
         let first: Vec<AtomicU32> = (0..space).map(|_| AtomicU32::new(NO_ROW)).collect();
@@ -654,22 +654,20 @@ pub fn links(
         });
         (links.repeats, links.prev) = found.into_iter().unzip();
     } else {
-        let mut row0 = 0u32;
         let mut first: std::collections::HashMap<
             (u32, u32, i32, u32),
             u32,
             BuildHasherDefault<Fx>,
         > = Default::default();
-        for (c, m) in chunks.iter().zip(maps) {
+        for ((c, m), start) in chunks.iter().zip(maps).zip(&starts) {
             let mut repeats = Vec::new();
             for r in 0..c.len() {
-                let f = *first.entry(c.key(r, m)).or_insert(row0 + r as u32);
-                if f != row0 + r as u32 {
+                let f = *first.entry(c.key(r, m)).or_insert(start + r as u32);
+                if f != start + r as u32 {
                     repeats.push((r as u32, f));
                 }
             }
             links.repeats.push(repeats);
-            row0 += c.len() as u32;
         }
         links.prev = super::parallel(threads, chunks.len(), |ci| {
             let (c, m) = (&chunks[ci], &maps[ci]);
