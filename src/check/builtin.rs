@@ -3,6 +3,10 @@
 
 pub const FILES: &[(&str, &str)] = &[
     (
+        "hierarchy/incomplete.sql",
+        include_str!("../../sql/checks/hierarchy/incomplete.sql"),
+    ),
+    (
         "hierarchy/ratio.sql",
         include_str!("../../sql/checks/hierarchy/ratio.sql"),
     ),
@@ -41,6 +45,10 @@ pub const FILES: &[(&str, &str)] = &[
     (
         "structure/unreadable.sql",
         include_str!("../../sql/checks/structure/unreadable.sql"),
+    ),
+    (
+        "structure/year_range.sql",
+        include_str!("../../sql/checks/structure/year_range.sql"),
     ),
     (
         "targets/plan.sql",

@@ -41,6 +41,79 @@ struct Raw {
     description: String,
     #[serde(default)]
     params: toml::Table,
+    /// What each parameter admits: a list of values, or `{ min = …, max = … }` for a number.
+    #[serde(default)]
+    domains: toml::Table,
+    /// Why the counts query's `not_evaluated` items could not be evaluated, for the reports.
+    #[serde(default)]
+    not_evaluated: Option<String>,
+}
+
+/// The values a parameter admits, from the header's `[domains]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Domain {
+    OneOf(Vec<toml::Value>),
+    Range { min: Option<f64>, max: Option<f64> },
+}
+
+impl Domain {
+    fn parse(v: &toml::Value) -> std::result::Result<Domain, String> {
+        match v {
+            toml::Value::Array(a) if !a.is_empty() => Ok(Domain::OneOf(a.clone())),
+            toml::Value::Table(t) => {
+                let mut min = None;
+                let mut max = None;
+                for (k, v) in t {
+                    let x = match v {
+                        toml::Value::Integer(i) => *i as f64,
+                        toml::Value::Float(f) if f.is_finite() => *f,
+                        _ => return Err(format!("'{k}' must be a finite number")),
+                    };
+                    match k.as_str() {
+                        "min" => min = Some(x),
+                        "max" => max = Some(x),
+                        _ => return Err(format!("'{k}' is not min or max")),
+                    }
+                }
+                if min.is_none() && max.is_none() {
+                    return Err("a range needs min, max or both".into());
+                }
+                Ok(Domain::Range { min, max })
+            }
+            _ => Err("a domain is a list of values or { min = …, max = … }".into()),
+        }
+    }
+
+    /// Whether `v` (already of the parameter's type) lies in the domain.
+    pub fn admits(&self, v: &toml::Value) -> bool {
+        match self {
+            Domain::OneOf(values) => values.iter().any(|x| coerce(x, v).as_ref() == Some(v)),
+            Domain::Range { min, max } => {
+                let x = match v {
+                    toml::Value::Integer(i) => *i as f64,
+                    toml::Value::Float(f) => *f,
+                    _ => return false,
+                };
+                x.is_finite() && min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m)
+            }
+        }
+    }
+
+    /// The domain in words, for an error message and `checks show`.
+    pub fn describe(&self) -> String {
+        match self {
+            Domain::OneOf(values) => {
+                let v: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+                format!("one of {}", v.join(", "))
+            }
+            Domain::Range { min, max } => match (min, max) {
+                (Some(a), Some(b)) => format!("from {a} to {b}"),
+                (Some(a), None) => format!("at least {a}"),
+                (None, Some(b)) => format!("at most {b}"),
+                (None, None) => "any number".into(),
+            },
+        }
+    }
 }
 
 pub(super) struct Header {
@@ -48,6 +121,8 @@ pub(super) struct Header {
     pub severity: Severity,
     pub description: String,
     pub params: toml::Table,
+    pub domains: std::collections::BTreeMap<String, Domain>,
+    pub not_evaluated: Option<String>,
     /// Byte offset where the SQL starts.
     pub body_start: usize,
 }
@@ -159,11 +234,36 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Header> {
             ));
         }
     }
+    let mut domains = std::collections::BTreeMap::new();
+    for (k, v) in &raw.domains {
+        let Some(default) = raw.params.get(k) else {
+            return Err(Error::invalid(
+                path,
+                at("domains"),
+                format!("domain for '{k}', which is not a parameter"),
+            ));
+        };
+        let d = Domain::parse(v)
+            .map_err(|e| Error::invalid(path, at("domains"), format!("domain of '{k}': {e}")))?;
+        if !d.admits(default) {
+            return Err(Error::invalid(
+                path,
+                at("domains"),
+                format!(
+                    "the default of '{k}', {default}, is outside its domain ({})",
+                    d.describe()
+                ),
+            ));
+        }
+        domains.insert(k.clone(), d);
+    }
     Ok(Header {
         id: raw.id,
         severity: raw.severity,
         description: raw.description.trim().to_string(),
         params: raw.params,
+        domains,
+        not_evaluated: raw.not_evaluated.map(|w| w.trim().to_string()),
         body_start,
     })
 }

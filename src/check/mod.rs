@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 #[cfg(feature = "engine")]
 pub use finding::{Finding, Location, Num};
-pub use header::Severity;
+pub use header::{Domain, Severity};
 #[cfg(feature = "engine")]
 pub use run::{CheckResult, Outcome as RunOutcome, Report, large, run, side_by_side};
 
@@ -29,6 +29,10 @@ pub struct Check {
     pub description: String,
     /// Parameter values (defaults, then overrides), bound to `$name` in the SQL.
     pub params: BTreeMap<String, toml::Value>,
+    /// What each parameter admits (the header's `[domains]`); a parameter without one admits its type.
+    pub domains: BTreeMap<String, Domain>,
+    /// Why items go unevaluated (the header's `not_evaluated`), said next to their count in the reports.
+    pub not_evaluated: Option<String>,
     /// The query that returns findings.
     pub sql: String,
     /// The file line the query starts on (DuckDB's `LINE n` in an error is counted from there).
@@ -85,6 +89,8 @@ pub fn parse(text: &str, path: &Path, family: &str, builtin: bool) -> Result<Che
         severity: h.severity,
         description: h.description,
         params: h.params.into_iter().collect(),
+        domains: h.domains,
+        not_evaluated: h.not_evaluated,
         sql,
         sql_line,
         counts,
@@ -227,6 +233,15 @@ pub fn select(mut checks: Vec<Check>, sel: &Selection, origin: &Path) -> Result<
                     default.type_str()
                 ))
             })?;
+            if let Some(d) = c.domains.get(name)
+                && !d.admits(&v)
+            {
+                return Err(bad(format!(
+                    "parameter {}.{name} = {v} is not allowed: it takes {}",
+                    c.id,
+                    d.describe()
+                )));
+            }
             c.params.insert(name.clone(), v);
         }
     }

@@ -1,7 +1,7 @@
 //! Running checks on a loaded dataset. A failing check is a result, not an error; a check that cannot run
 //! is a result too (`Failed`), reported with its file so it is never mistaken for a pass.
 
-use super::finding::{self, Finding};
+use super::finding::{self, Finding, Location};
 use super::{Check, Severity, header};
 use crate::db::{Db, NamedError};
 use crate::manifest::{Area, Dataset};
@@ -180,6 +180,20 @@ fn run_one(
     for f in &mut findings {
         if let Some(a) = &f.area {
             f.area_name = area_name(areas, a, f.year, at).map(String::from);
+            // A finding about an area with no value to point at (it reported nothing) points at the
+            // row that declares the area.
+            if f.location.is_none()
+                && let Some(decl) = areas.get(a.as_str()).and_then(|v| v.first())
+            {
+                f.location = Some(Location {
+                    role: Some("declared".to_string()),
+                    area: None,
+                    value: None,
+                    file: decl.declared.0.display().to_string(),
+                    line: Some(decl.declared.1 as u32),
+                    cell: None,
+                });
+            }
         }
     }
     findings.sort_by_key(sort_key);

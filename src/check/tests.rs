@@ -22,7 +22,7 @@ fn unknown_header_keys_are_errors_at_their_line() {
     let e = parse_text("-- a comment\n--! id = \"user.a\"\n--! severity = \"error\"\n--! description = \"d\"\n--! colour = \"red\"\nSELECT 1").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "checks/x.sql:5: check header: unknown field `colour`, expected one of `id`, `severity`, `description`, `params`"
+        "checks/x.sql:5: check header: unknown field `colour`, expected one of `id`, `severity`, `description`, `params`, `domains`, `not_evaluated`"
     );
 }
 
@@ -195,4 +195,37 @@ fn every_built_in_query_is_one_select_that_prepares() {
                 .unwrap_or_else(|e| panic!("{}: {e}", c.id));
         }
     }
+}
+
+#[test]
+fn every_built_in_parameter_declares_its_domain() {
+    for c in builtin() {
+        for name in c.params.keys() {
+            assert!(
+                c.domains.contains_key(name),
+                "{}: parameter '{name}' has no [domains] entry",
+                c.id
+            );
+        }
+    }
+}
+
+#[test]
+fn a_default_outside_its_domain_and_a_domain_without_parameter_are_errors() {
+    let head = "--! id = \"user.a\"\n--! severity = \"error\"\n--! description = \"d\"\n--! [params]\n--! mode = \"x\"\n--! [domains]\n";
+    let e = parse_text(&format!("{head}--! mode = [\"a\", \"b\"]\nSELECT 1")).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("the default of 'mode', \"x\", is outside its domain (one of \"a\", \"b\")"),
+        "{e}"
+    );
+    let e = parse_text(&format!("{head}--! mood = [\"x\"]\nSELECT 1")).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("domain for 'mood', which is not a parameter"),
+        "{e}"
+    );
+    let ok = parse_text(&format!("{head}--! mode = [\"x\", \"y\"]\nSELECT 1")).unwrap();
+    assert!(ok.domains["mode"].admits(&toml::Value::String("y".into())));
+    assert!(!ok.domains["mode"].admits(&toml::Value::String("z".into())));
 }

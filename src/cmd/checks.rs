@@ -59,7 +59,11 @@ pub fn run(cmd: &ChecksCommand, io: &mut Io<'_>) -> Result<Outcome> {
             } else {
                 writeln!(o, "parameters:").map_err(out)?;
                 for (k, v) in &c.params {
-                    writeln!(o, "  {k} = {v}").map_err(out)?;
+                    match c.domains.get(k) {
+                        Some(d) => writeln!(o, "  {k} = {v}  ({})", d.describe()),
+                        None => writeln!(o, "  {k} = {v}"),
+                    }
+                    .map_err(out)?;
                 }
             }
             writeln!(o, "\n{}", c.sql).map_err(out)?;

@@ -12,6 +12,7 @@ mod parquet;
 mod reference;
 mod shape;
 mod sheet;
+mod whole;
 
 #[cfg(feature = "engine")]
 use crate::db::Db;

@@ -1176,6 +1176,31 @@ impl<'a> FileSink<'a> {
         } else {
             None
         };
+        if let (Cell::Text(t), Some(i), Some(v)) = (cell, ind, value)
+            && let Some(message) = super::whole::fraction_of_whole(
+                i,
+                units
+                    .get(&i.unit)
+                    .map_or(i.unit.as_str(), |u| u.name.as_str()),
+                v,
+                t,
+                self.spec.locale,
+            )
+        {
+            self.reject(
+                At {
+                    loc,
+                    col,
+                    column,
+                    keys,
+                },
+                t.trim().to_string(),
+                "ambiguous_number",
+                message,
+                1,
+            );
+            return;
+        }
         // A typed number has no printed text: show it at the precision it was given.
         let printed = match cell {
             Cell::Text(_) => text,

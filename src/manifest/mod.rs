@@ -265,7 +265,12 @@ impl Dataset {
         for a in &m.area {
             area_rows.push((reference::Origin::manifest(&src, a), a.get_ref().clone()));
         }
-        let areas = reference::build_areas(area_rows)?;
+        let mut areas = reference::build_areas(area_rows)?;
+        for a in &mut areas {
+            if let Ok(rel) = a.declared.0.strip_prefix(root) {
+                a.declared.0 = rel.to_path_buf();
+            }
+        }
 
         let mut ind_rows = Vec::new();
         for f in &m.reference.indicators {

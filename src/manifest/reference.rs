@@ -215,6 +215,9 @@ pub struct Area {
     pub valid_from: Option<String>,
     /// Last day of validity, `YYYY-MM-DD`; `None`: still valid.
     pub valid_to: Option<String>,
+    /// Where the area is declared (file relative to the dataset folder, line): the place of a finding
+    /// about an area that has no value to point at.
+    pub declared: (PathBuf, usize),
 }
 
 impl Area {
@@ -299,6 +302,7 @@ pub(crate) fn build_areas(rows: Vec<(Origin, AreaRow)>) -> Result<Vec<Area>> {
             parent: nonempty(&r.parent),
             valid_from: date(&r.valid_from, false, "valid_from")?,
             valid_to: date(&r.valid_to, true, "valid_to")?,
+            declared: (origin.path.clone(), origin.line),
         };
         if area.level.is_empty() {
             return Err(origin.error(format!("area '{code}' has no level")));

@@ -197,6 +197,34 @@ fn write_dataset(out: &mut dyn Write, run: &Run, d: &DatasetRun, style: &Style) 
             write_check(out, d, ci, r, run.limit)?;
         }
     }
+    // Items a check could not evaluate are no verdict, not a pass: the count and the reason.
+    let unevaluated: Vec<(&CheckResult, u64, Option<u64>)> = d
+        .report
+        .results
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            RunOutcome::Ran {
+                not_evaluated: Some(n),
+                items,
+                ..
+            } if *n > 0 => Some((r, *n, *items)),
+            _ => None,
+        })
+        .collect();
+    if !unevaluated.is_empty() {
+        writeln!(out, "NOT EVALUATED\n")?;
+        for (r, n, items) in unevaluated {
+            let of = items.map(|i| format!(" of {i}")).unwrap_or_default();
+            let why = r
+                .check
+                .not_evaluated
+                .as_deref()
+                .map(|w| format!(": {w}"))
+                .unwrap_or_default();
+            writeln!(out, "  {}: {n}{of} items{why}", r.check.id)?;
+        }
+        writeln!(out)?;
+    }
     let broken: Vec<&CheckResult> = d
         .report
         .results

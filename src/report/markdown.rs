@@ -47,26 +47,53 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
             d.files.len(),
             d.rejected
         )?;
-        writeln!(out, "| check | severity | findings | items |")?;
-        writeln!(out, "|---|---|---:|---:|")?;
+        writeln!(
+            out,
+            "| check | severity | findings | items | not evaluated |"
+        )?;
+        writeln!(out, "|---|---|---:|---:|---:|")?;
+        let mut why = Vec::new();
         for r in &d.report.results {
-            let (findings, items) = match &r.outcome {
+            let (findings, items, unevaluated) = match &r.outcome {
                 RunOutcome::Ran {
-                    findings, items, ..
+                    findings,
+                    items,
+                    not_evaluated,
                 } => (
                     findings.len().to_string(),
                     items.map(|i| i.to_string()).unwrap_or_default(),
+                    not_evaluated.map(|n| n.to_string()).unwrap_or_default(),
                 ),
-                RunOutcome::Failed { .. } => ("could not run".to_string(), String::new()),
+                RunOutcome::Failed { .. } => {
+                    ("could not run".to_string(), String::new(), String::new())
+                }
             };
+            if let (
+                RunOutcome::Ran {
+                    not_evaluated: Some(n),
+                    ..
+                },
+                Some(w),
+            ) = (&r.outcome, &r.check.not_evaluated)
+                && *n > 0
+            {
+                why.push(format!(
+                    "- `{}`: {n} not evaluated: {}",
+                    r.check.id,
+                    markdown_cell(w)
+                ));
+            }
             writeln!(
                 out,
-                "| `{}` | {} | {findings} | {items} |",
+                "| `{}` | {} | {findings} | {items} | {unevaluated} |",
                 r.check.id,
                 r.check.severity.as_str()
             )?;
         }
         writeln!(out)?;
+        if !why.is_empty() {
+            writeln!(out, "{}\n", why.join("\n"))?;
+        }
         for sev in [Severity::Error, Severity::Warning, Severity::Info] {
             for (ci, r) in d
                 .report

@@ -143,6 +143,33 @@ fn a_parameter_for_no_check_is_a_usage_error() {
     });
 }
 
+/// A parameter value outside the domain its check declares is refused, naming the allowed values: a
+/// misspelt mode must not run a check with a mode it does not have.
+#[test]
+fn a_parameter_outside_its_domain_is_an_error() {
+    settings().bind(|| {
+        assert_cmd_snapshot!(statlint().args([
+            "check",
+            "-q",
+            "--param",
+            "hierarchy.sum.mode=partial",
+            "tests/fixtures/checks/clean"
+        ]))
+    });
+    let out = statlint()
+        .args([
+            "check",
+            "-q",
+            "--param",
+            "yoy.hb.C=-1",
+            "tests/fixtures/checks/clean",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 0"));
+}
+
 #[test]
 fn show_prints_description_parameters_and_sql() {
     let out = statlint()

@@ -1,5 +1,6 @@
 //! Integration tests: the `statlint` binary on fixture datasets, with insta snapshots of what a person reads.
 
+mod accuracy;
 mod cache;
 mod checks;
 mod corpus;

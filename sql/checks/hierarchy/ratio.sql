@@ -4,6 +4,9 @@
 --! [params]
 --! rel_tolerance = 0.0
 --! abs_tolerance = 0.0
+--! [domains]
+--! rel_tolerance = { min = 0, max = 1 }
+--! abs_tolerance = { min = 0 }
 WITH
 r AS (
     SELECT code AS indicator, name, numerator, denominator, multiplier

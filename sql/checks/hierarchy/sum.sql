@@ -1,10 +1,15 @@
 --! id = "hierarchy.sum"
 --! severity = "error"
 --! description = "For additive indicators, a parent area's value equals the sum of its children's (at least the sum for '>=' indicators) within the rounding of the printed values (exactly for exact counts), at every level of the area tree valid in the year"
+--! not_evaluated = "groups in which a child or the parent did not report: no verdict in the default mode non_null (hierarchy.incomplete names the missing children where the parent leaves a gap; --param hierarchy.sum.mode=partial_null checks the children present)"
 --! [params]
 --! mode = "non_null"
 --! rel_tolerance = 0.0
 --! abs_tolerance = 0.0
+--! [domains]
+--! mode = ["non_null", "non_zero", "partial_null", "partial_zero", "always_null", "always_zero"]
+--! rel_tolerance = { min = 0, max = 1 }
+--! abs_tolerance = { min = 0 }
 WITH
 -- How many children each parent has in each period.
 fanout AS (
@@ -83,8 +88,7 @@ failing AS MATERIALIZED (
       AND children_nonnegative AND parent_value >= 0
       AND child_sum - parent_value > tol
 ),
--- The children of failing groups, and what each would explain: a value 1000 times too large or small, a sign
--- flip, or a one-digit typo.
+-- The children of failing groups, and what each would explain.
 kids AS (
     SELECT f.parent, f.indicator, f.year, f.period, t.child, c.value, c.rid,
            c.area IS NOT NULL AS present, f.imbalance, f.tol, f.relation
@@ -100,31 +104,67 @@ placed AS (
 ),
 failing_kids AS (
     SELECT k.*, pl.value_text, pl.file, pl.line, pl.cell,
-           CAST(k.value AS VARCHAR) AS v_text, CAST(k.value + k.imbalance AS VARCHAR) AS fixed_text
+           CAST(k.value AS VARCHAR) AS v_text, CAST(k.value + k.imbalance AS VARCHAR) AS fixed_text,
+           k.relation = '=' AND k.present AND k.value IS NOT NULL AND k.value <> 0 AS usable
     FROM kids k LEFT JOIN placed pl ON pl.rid = k.rid
 ),
-explained AS (
+-- Each child's explanations of the gap d = parent − Σ children, most specific first: one that fits the gap
+-- within the rounding tolerance beats a unit factor, which fits only to 1 % (a value converted by hand).
+candidates AS (
     SELECT *,
-        CASE
-            WHEN relation = '>=' OR NOT present OR value IS NULL OR value = 0 THEN NULL
-            WHEN abs(imbalance - (value / 1000 - value)) <= greatest(tol, abs(imbalance) * 0.01)
-                THEN child || ' looks 1000 times too large (' || value_text || '): a value in a unit 1000 times smaller, e.g. triệu đồng for tỷ đồng?'
-            WHEN abs(imbalance - (value * 1000 - value)) <= greatest(tol, abs(imbalance) * 0.01)
-                THEN child || ' looks 1000 times too small (' || value_text || '): a value in a unit 1000 times larger?'
-            WHEN value < 0 AND abs(imbalance + 2 * value) <= tol
-                THEN child || ' has the wrong sign (' || value_text || ')'
-        END AS unit_or_sign,
-        relation = '=' AND present AND value IS NOT NULL AND value + imbalance >= 0
-            AND length(v_text) = length(fixed_text)
-            AND length(list_filter(range(1, length(v_text) + 1), lambda i: v_text[i] <> fixed_text[i])) = 1 AS typo
-    FROM failing_kids
+        CASE WHEN NOT usable THEN NULL
+             -- The total leaves the child out: d = −v; or counts it twice: d = +v.
+             WHEN abs(imbalance + value) <= tol THEN 1
+             WHEN abs(imbalance - value) <= tol THEN 2
+             WHEN value < 0 AND abs(imbalance + 2 * value) <= tol THEN 3
+             WHEN swapped THEN 4
+             WHEN typo THEN 5
+             WHEN shift IS NOT NULL THEN 6
+             WHEN unit_factor IS NOT NULL THEN 7
+        END AS rank
+    FROM (
+        SELECT *,
+            -- Two adjacent digits exchanged (3.816 for 3.186): the texts differ in exactly two neighbouring digits.
+            usable AND length(v_text) = length(fixed_text)
+                AND length(list_filter(range(1, length(v_text) + 1), lambda i: v_text[i] <> fixed_text[i])) = 2
+                AND list_bool_or(list_transform(range(1, length(v_text)), lambda i:
+                        v_text[i] <> fixed_text[i] AND v_text[i] = fixed_text[i + 1] AND v_text[i + 1] = fixed_text[i]
+                        AND v_text[i] BETWEEN '0' AND '9' AND v_text[i + 1] BETWEEN '0' AND '9')) AS swapped,
+            usable AND value + imbalance >= 0 AND length(v_text) = length(fixed_text)
+                AND length(list_filter(range(1, length(v_text) + 1), lambda i: v_text[i] <> fixed_text[i])) = 1 AS typo,
+            -- The decimal point moved by one or two places: v/10, v/100, 10v or 100v fits the gap exactly.
+            CASE WHEN NOT usable THEN NULL
+                 WHEN abs(imbalance - (value / 10 - value)) <= tol THEN '10 times too large'
+                 WHEN abs(imbalance - (value / 100 - value)) <= tol THEN '100 times too large'
+                 WHEN abs(imbalance - (value * 10 - value)) <= tol THEN '10 times too small'
+                 WHEN abs(imbalance - (value * 100 - value)) <= tol THEN '100 times too small' END AS shift,
+            CASE WHEN NOT usable THEN NULL
+                 WHEN abs(imbalance - (value / 1000 - value)) <= greatest(tol, abs(imbalance) * 0.01) THEN 'large'
+                 WHEN abs(imbalance - (value * 1000 - value)) <= greatest(tol, abs(imbalance) * 0.01) THEN 'small' END AS unit_factor
+        FROM failing_kids
+    )
+),
+explained AS (
+    SELECT *, min(rank) OVER (PARTITION BY parent, indicator, year, period) AS best,
+        CASE rank
+            WHEN 1 THEN child || ' (' || value_text || ')'
+            WHEN 2 THEN child || ' (' || value_text || ')'
+            WHEN 3 THEN child || ' has the wrong sign (' || value_text || ')'
+            WHEN 4 THEN child || ' (' || value_text || ' → ' || fmt_num(value + imbalance) || ')'
+            WHEN 5 THEN child || ' (' || value_text || ' → ' || fmt_num(value + imbalance) || ')'
+            WHEN 6 THEN child || ' (' || value_text || ' → ' || fmt_num(value + imbalance) || ', ' || shift || ')'
+            WHEN 7 THEN CASE unit_factor
+                WHEN 'large' THEN child || ' looks 1000 times too large (' || value_text || '): a value in a unit 1000 times smaller, e.g. triệu đồng for tỷ đồng?'
+                ELSE child || ' looks 1000 times too small (' || value_text || '): a value in a unit 1000 times larger?' END
+        END AS why
+    FROM candidates
 ),
 hints AS (
     SELECT parent, indicator, year, period,
         list(struct_pack(role := 'child', area := child, value := coalesce(value_text, 'not reported'), file := file, line := line, cell := cell) ORDER BY child) AS related,
         list(child ORDER BY child) FILTER (WHERE NOT present) AS missing,
-        min(unit_or_sign) AS unit_or_sign,
-        list(child || ' (' || value_text || ' → ' || fmt_num(value + imbalance) || ')' ORDER BY child) FILTER (WHERE typo) AS typos
+        any_value(best) AS best,
+        list(why ORDER BY child) FILTER (WHERE rank = best) AS whys
     FROM explained
     GROUP BY ALL
 )
@@ -148,11 +188,19 @@ SELECT
     END || CASE WHEN len(h.missing) > 0
             THEN '; not reported: ' || array_to_string(h.missing, ', ') || CASE WHEN f.missing_is_zero AND f.kind = 'rule' THEN ' (counted as 0)' ELSE '' END
             ELSE '' END AS message,
-    coalesce(h.unit_or_sign,
-        CASE WHEN len(h.typos) = 1 THEN 'a one-digit typo would explain it: ' || h.typos[1]
-             WHEN len(h.typos) > 1 THEN 'a one-digit typo in one child would explain it: ' || array_to_string(h.typos[1:3], ' or ')
-                 || CASE WHEN len(h.typos) > 3 THEN ' or ' || (len(h.typos) - 3) || ' more' ELSE '' END
-                 END,
+    coalesce(
+        CASE WHEN h.best IS NULL THEN NULL
+             WHEN h.best = 3 OR h.best = 7 THEN h.whys[1]
+             ELSE CASE h.best
+                 WHEN 1 THEN 'the total leaves out '
+                 WHEN 2 THEN 'the total counts twice '
+                 WHEN 4 THEN 'two adjacent digits exchanged would explain it: '
+                 WHEN 5 THEN 'a one-digit typo would explain it: '
+                 WHEN 6 THEN 'a decimal point shifted would explain it: ' END
+                 || array_to_string(h.whys[1:3], ' or ')
+                 || CASE WHEN len(h.whys) > 3 THEN ' or ' || (len(h.whys) - 3) || ' more' ELSE '' END
+                 || CASE h.best WHEN 1 THEN ': the difference is its value' WHEN 2 THEN ': the difference is its value' ELSE '' END
+        END,
         CASE WHEN f.relation = '=' AND f.parent_value IS NOT NULL
                   AND length(CAST(f.parent_value AS VARCHAR)) = length(CAST(f.rhs AS VARCHAR))
                   AND length(list_filter(range(1, length(CAST(f.rhs AS VARCHAR)) + 1),

@@ -27,5 +27,8 @@ SELECT
 FROM observations o
 JOIN invalid v ON v.area = o.area AND v.year = o.year AND v.period IS NOT DISTINCT FROM o.period
 JOIN span s ON s.code = o.area
+-- A year out of the dataset's range is structure.year_range's finding, which names the area's validity too.
+-- A placeholder ('..', '-') printed for a unit that no longer exists reports nothing: only values count.
+WHERE o.year NOT IN (SELECT year FROM years_outside) AND o.status <> 'not_reported'
 --! counts
-SELECT count(*) AS items FROM observations WHERE area IN (SELECT code FROM areas)
+SELECT count(*) AS items FROM observations WHERE area IN (SELECT code FROM areas) AND status <> 'not_reported'

@@ -3,6 +3,8 @@
 --! description = "Every area expected to report an indicator in a year has an observation (placeholders count as reported)"
 --! [params]
 --! max_listed = 5
+--! [domains]
+--! max_listed = { min = 0 }
 WITH span AS (
     SELECT CAST(coalesce((SELECT first_year FROM dataset), min(year)) AS INTEGER) AS lo,
            CAST(coalesce((SELECT last_year FROM dataset), max(year)) AS INTEGER) AS hi

@@ -3,6 +3,8 @@
 --! description = "A percentage is not written as a fraction (0.312 for 31.2 %): flagged when the same area's previous year was about 100 times larger"
 --! [params]
 --! log_tolerance = 0.3
+--! [domains]
+--! log_tolerance = { min = 0, max = 1 }
 WITH
 f AS MATERIALIZED (
     SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS v, CAST(o.prev_value AS DOUBLE) AS pv,

@@ -5,6 +5,10 @@
 --! log_tolerance = 0.15
 --! min_peers = 4
 --! min_gap = 2.0
+--! [domains]
+--! log_tolerance = { min = 0, max = 1 }
+--! min_peers = { min = 1 }
+--! min_gap = { min = 0 }
 WITH
 o AS NOT MATERIALIZED (
     SELECT o.area, o.indicator, o.year, o.period, CAST(o.value AS DOUBLE) AS v, o.rid,

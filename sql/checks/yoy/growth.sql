@@ -1,16 +1,23 @@
 --! id = "yoy.growth"
 --! severity = "warning"
---! description = "Year-on-year change stays within the indicator's bounds: percent growth for levels (both years positive, or a fall to zero), percentage points for rates (defaults apply where the manifest sets none)"
+--! description = "Year-on-year change stays within the indicator's bounds: percentage points for values in % or ‰ (rates, growth rates), percent change for every other value, levels, densities and per-capita amounts alike (both years positive, or a fall to zero); defaults apply where the manifest sets none"
 --! [params]
 --! default_min = -50.0
 --! default_max = 100.0
 --! default_pp = 10.0
+--! [domains]
+--! default_min = { min = -100 }
+--! default_max = { min = 0 }
+--! default_pp = { min = 0 }
 WITH pairs AS (
     SELECT o.area, o.indicator, o.year, o.period, o.value, o.rid, o.class,
            o.prev_value AS prev, o.prev_row, i.name, i.unit, i.yoy_min, i.yoy_max,
-           o.class IN ('ratio', 'growth') OR i.unit IN ('percent', 'permille') AS is_rate
+           -- Percentage points are for values that are percentages; a density or an amount per person
+           -- changes by a percent of itself. Non-additive indicators are checked too: they are not summed
+           -- across areas, but a jump is still a jump.
+           o.class = 'growth' OR i.unit IN ('percent', 'permille') AS is_rate
     FROM obs o JOIN indicators i ON i.code = o.indicator
-    WHERE o.value IS NOT NULL AND o.prev_value IS NOT NULL AND o.class <> 'non_additive'
+    WHERE o.value IS NOT NULL AND o.prev_value IS NOT NULL
 ),
 change AS (
     SELECT *,
@@ -56,4 +63,4 @@ FROM (
     FROM flagged f JOIN placed c ON c.rid = f.rid JOIN placed p ON p.rid = f.prev_row
 )
 --! counts
-SELECT count(*) AS items FROM obs WHERE value IS NOT NULL AND prev_value IS NOT NULL AND class <> 'non_additive'
+SELECT count(*) AS items FROM obs WHERE value IS NOT NULL AND prev_value IS NOT NULL

@@ -3,6 +3,8 @@
 --! description = "A published growth rate agrees with the growth of the level series it describes, (v_t / v_t-1 - 1) × 100, within the rounding of the printed values"
 --! [params]
 --! abs_tolerance = 0.0
+--! [domains]
+--! abs_tolerance = { min = 0 }
 WITH g AS (
     SELECT code AS indicator, name, base FROM indicators WHERE class = 'growth' AND base IS NOT NULL
 ),

@@ -4,6 +4,9 @@
 --! [params]
 --! min_change = 0.15
 --! match = 0.05
+--! [domains]
+--! min_change = { min = 0 }
+--! match = { min = 0, max = 1 }
 -- The year-on-year pairs, narrow (each row's parent and level in the tree are stored with it), and the rest
 -- of a finding's rows is looked up by rowid. At national size there are millions: rather than stored, they
 -- are read twice, for the siblings' growth and for the departures from it, and of the second pass only the
