@@ -25,6 +25,7 @@ pub mod render;
 pub mod repl;
 #[cfg(feature = "engine")]
 pub mod report;
+pub mod text;
 pub mod timing;
 pub mod units;
 

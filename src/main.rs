@@ -36,7 +36,13 @@ fn main() -> ExitCode {
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             let _ = flushed;
-            let _ = writeln!(err, "statlint: {}", e.chain());
+            // Messages quote file names, cells and check headers: what they hold is shown, not obeyed.
+            let chain = e.chain();
+            let _ = writeln!(
+                err,
+                "statlint: {}",
+                statlint::text::escape_controls_keeping_lines(&chain)
+            );
             ExitCode::from(2)
         }
     }
