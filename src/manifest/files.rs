@@ -362,7 +362,7 @@ pub(crate) fn resolve(
 ) -> Result<Vec<FileSpec>> {
     let f = item.get_ref();
     let err = |m: String| src.at(item, m);
-    let line = super::line_col(src.text, item.span().start).0;
+    let line = src.line(item.span().start);
     let Some(path) = &f.path else {
         return Err(err("[[file]] needs a path".into()));
     };

@@ -22,7 +22,7 @@ impl Origin {
     pub fn manifest<T>(src: &Source<'_>, item: &Spanned<T>) -> Origin {
         Origin {
             path: src.path.to_path_buf(),
-            line: super::line_col(src.text, item.span().start).0,
+            line: src.line(item.span().start),
         }
     }
 
@@ -160,6 +160,9 @@ pub(crate) fn build_catalogue(rows: Vec<(Origin, UnitRow)>) -> Result<Catalogue>
                 "unit code '{}' must be letters, digits, '-', '_' or '.'",
                 r.code
             )));
+        }
+        if r.factor.is_some_and(|f| !(f.is_finite() && f > 0.0)) {
+            return Err(origin.error(format!("unit '{}' needs a positive factor", r.code)));
         }
         let built_in = cat.get(&r.code).is_some();
         if !built_in && (nonempty(&r.dimension).is_none() || r.factor.is_none()) {
@@ -528,6 +531,20 @@ pub(crate) fn build_indicators(
                 "indicator '{code}': relation '>=' applies to additive indicators only"
             )));
         }
+        for (key, v) in [
+            ("min", r.min),
+            ("max", r.max),
+            ("yoy_min", r.yoy_min),
+            ("yoy_max", r.yoy_max),
+        ] {
+            // A NaN bound compares false with every value, so nothing would ever be out of bounds.
+            if v.is_some_and(|v| !v.is_finite()) {
+                return Err(origin.error(format!(
+                    "indicator '{code}': {key} must be a finite number, not {}",
+                    v.unwrap()
+                )));
+            }
+        }
         if let (Some(a), Some(b)) = (r.min, r.max) {
             if a > b {
                 return Err(origin.error(format!("indicator '{code}': min {a} is above max {b}")));
@@ -727,6 +744,12 @@ pub(crate) fn build_targets(
             return Err(origin.error(format!(
                 "target for indicator '{}', which is not a declared indicator",
                 r.indicator
+            )));
+        }
+        if !r.value.is_finite() {
+            return Err(origin.error(format!(
+                "target value must be a finite number, not {}",
+                r.value
             )));
         }
         let tolerance = r.tolerance.unwrap_or(0.05);
