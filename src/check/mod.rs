@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 pub use finding::{Finding, Location, Num};
 pub use header::Severity;
 #[cfg(feature = "engine")]
-pub use run::{CheckResult, Outcome as RunOutcome, Report, large, run, side_by_side};
+pub use run::{CheckResult, Limits, Outcome as RunOutcome, Report, large, run, side_by_side};
 
 /// One check, ready to run.
 #[derive(Debug, Clone)]

@@ -10,6 +10,7 @@ use crate::report::{self, DatasetRun, Format, Run};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 /// The checks for a run: built-in, the manifest's folders, the command line's folders; then the manifest's
 /// selection and overrides, then the command line's.
@@ -221,7 +222,41 @@ fn fingerprint(manifest: &Path, files: &[crate::load::FileStats]) -> String {
     h.finalize().to_hex()[..32].to_string()
 }
 
-fn check_one(root: &Path, args: &CheckArgs, io: &mut Io<'_>) -> Result<DatasetRun> {
+/// A time limit from the command line (`90`, `90s`, `10m`, `1h`, `1.5s`; `0`: none), or the default in CI
+/// (`CI` set): a runaway check should fail the job, not hold it until the CI system kills it unexplained.
+fn duration(flag: &str, given: Option<&str>, ci_default_secs: u64) -> Result<Option<Duration>> {
+    let Some(text) = given else {
+        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+        return Ok(ci.then(|| Duration::from_secs(ci_default_secs)));
+    };
+    let t = text.trim();
+    let (number, unit) = match t.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => t.split_at(i),
+        None => (t, "s"),
+    };
+    let scale = match unit {
+        "ms" => 0.001,
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        _ => f64::NAN,
+    };
+    let secs = number.trim().parse::<f64>().ok().map(|n| n * scale);
+    match secs {
+        Some(0.0) => Ok(None),
+        Some(s) if s.is_finite() && s > 0.0 && s < 1e9 => Ok(Some(Duration::from_secs_f64(s))),
+        _ => Err(Error::Usage(format!(
+            "{flag} '{text}': give a duration such as 90s, 10m or 1h (0: no limit)"
+        ))),
+    }
+}
+
+fn check_one(
+    root: &Path,
+    args: &CheckArgs,
+    limits: &check::Limits,
+    io: &mut Io<'_>,
+) -> Result<DatasetRun> {
     let t = crate::timing::span("open and load");
     let session = super::open_dataset(
         root,
@@ -247,6 +282,7 @@ fn check_one(root: &Path, args: &CheckArgs, io: &mut Io<'_>) -> Result<DatasetRu
         &session.dataset,
         checks,
         side_by_side,
+        limits,
         &mut |r| {
             progress.message(&r.check.id);
             progress.step();
@@ -294,6 +330,11 @@ pub fn run(args: &CheckArgs, io: &mut Io<'_>) -> Result<Outcome> {
         .as_deref()
         .map(report::baseline::Baseline::read)
         .transpose()?;
+    let limits = check::Limits {
+        per_check: duration("--timeout", args.timeout.as_deref(), 600)?,
+        run: duration("--run-timeout", args.run_timeout.as_deref(), 3600)?,
+        max_findings: Some(args.max_findings.max(1)),
+    };
     let roots = datasets(args, io)?;
     if args.db.is_some() && roots.len() > 1 {
         return Err(Error::Usage(
@@ -307,7 +348,7 @@ pub fn run(args: &CheckArgs, io: &mut Io<'_>) -> Result<Outcome> {
         limit: args.limit,
     };
     for root in &roots {
-        let mut d = check_one(root, args, io)?;
+        let mut d = check_one(root, args, &limits, io)?;
         if let Some(b) = &baseline {
             b.apply(&mut d);
         }

@@ -162,11 +162,12 @@ fn write_check(
     limit: usize,
 ) -> io::Result<()> {
     let n = r.findings().len();
+    let total = r.count();
     writeln!(
         out,
-        "{}: {n} finding{}",
+        "{}: {total} finding{}",
         r.check.id,
-        if n == 1 { "" } else { "s" }
+        if total == 1 { "" } else { "s" }
     )?;
     let shown = if limit == 0 { n } else { n.min(limit) };
     for (fi, f) in r.findings()[..shown].iter().enumerate() {
@@ -174,6 +175,13 @@ fn write_check(
     }
     if shown < n {
         writeln!(out, "  … {} more (--limit 0 shows all)", n - shown)?;
+    }
+    if r.omitted() > 0 {
+        writeln!(
+            out,
+            "  … and {} more, counted but not kept: a check keeps its first {n} findings (--max-findings)",
+            r.omitted()
+        )?;
     }
     writeln!(out)
 }

@@ -51,10 +51,8 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "|---|---|---:|---:|")?;
         for r in &d.report.results {
             let (findings, items) = match &r.outcome {
-                RunOutcome::Ran {
-                    findings, items, ..
-                } => (
-                    findings.len().to_string(),
+                RunOutcome::Ran { items, .. } => (
+                    r.count().to_string(),
                     items.map(|i| i.to_string()).unwrap_or_default(),
                 ),
                 RunOutcome::Failed { .. } => ("could not run".to_string(), String::new()),
@@ -76,12 +74,13 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
                 .filter(|(_, r)| r.check.severity == sev && !r.findings().is_empty())
             {
                 let n = r.findings().len();
+                let total = r.count();
                 writeln!(
                     out,
-                    "#### {} `{}`: {n} finding{}\n",
+                    "#### {} `{}`: {total} finding{}\n",
                     icon(sev),
                     r.check.id,
-                    if n == 1 { "" } else { "s" }
+                    if total == 1 { "" } else { "s" }
                 )?;
                 writeln!(
                     out,
@@ -106,8 +105,8 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
                         markdown_cell(f.hint.as_deref().unwrap_or(""))
                     )?;
                 }
-                if shown < n {
-                    writeln!(out, "\n… {} more findings.", n - shown)?;
+                if (shown as u64) < total {
+                    writeln!(out, "\n… {} more findings.", total - shown as u64)?;
                 }
                 writeln!(out)?;
             }
