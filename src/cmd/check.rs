@@ -98,15 +98,28 @@ fn dataset_of(arg: &Path) -> Result<PathBuf> {
     )))
 }
 
-/// Every dataset folder under `root` (not descending into hidden folders or `target`).
+/// Every dataset folder under `root` (not descending into hidden folders or `target`). Each folder is
+/// visited once, by its resolved path, so a symlink back up the tree (`a -> .`) cannot make the walk endless.
 fn find_datasets(root: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    find_datasets_in(root, &mut BTreeSet::new(), out)
+}
+
+fn find_datasets_in(
+    root: &Path,
+    seen: &mut BTreeSet<PathBuf>,
+    out: &mut Vec<PathBuf>,
+) -> Result<()> {
+    let read = |source| Error::Read {
+        path: root.to_path_buf(),
+        source,
+    };
+    if !seen.insert(root.canonicalize().map_err(read)?) {
+        return Ok(());
+    }
     if root.join(MANIFEST).is_file() {
         out.push(root.to_path_buf());
     }
-    let entries = std::fs::read_dir(root).map_err(|source| Error::Read {
-        path: root.to_path_buf(),
-        source,
-    })?;
+    let entries = std::fs::read_dir(root).map_err(read)?;
     let mut dirs: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
@@ -118,7 +131,7 @@ fn find_datasets(root: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         if !name.starts_with('.') && name != "target" {
-            find_datasets(&d, out)?;
+            find_datasets_in(&d, seen, out)?;
         }
     }
     Ok(())
@@ -141,11 +154,17 @@ fn git(args: &[&str]) -> Result<Vec<u8>> {
 
 /// Files changed since `rev` (committed, staged, unstaged or new), as absolute paths.
 fn changed_files(rev: &str) -> Result<Vec<PathBuf>> {
+    // A revision is never an option: `--output=FILE` would make git write a file.
+    if rev.starts_with('-') || rev.is_empty() {
+        return Err(Error::Usage(format!(
+            "--changed-since '{rev}': a git revision (a branch, tag or commit) cannot start with '-'"
+        )));
+    }
     let top =
         PathBuf::from(String::from_utf8_lossy(&git(&["rev-parse", "--show-toplevel"])?).trim());
     let mut files = Vec::new();
     for out in [
-        git(&["diff", "--name-only", "-z", rev, "--"])?,
+        git(&["diff", "--name-only", "-z", "--end-of-options", rev, "--"])?,
         git(&["ls-files", "--others", "--exclude-standard", "-z"])?,
     ] {
         for name in out.split(|b| *b == 0).filter(|n| !n.is_empty()) {
@@ -365,7 +384,12 @@ pub fn run(args: &CheckArgs, io: &mut Io<'_>) -> Result<Outcome> {
     match &args.output {
         Some(path) => write_to(path, &run, format)?,
         None => {
-            report::write(&run, format, io.out, io.color && format == Format::Human).map_err(out)?
+            match report::write(&run, format, io.out, io.color && format == Format::Human) {
+                // A reader that stopped early (`| head`) does not change what was found: the exit code
+                // still says it, so `set -o pipefail` keeps a failing step failing.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                written => written.map_err(out)?,
+            }
         }
     }
     for (f, path) in &extra {
