@@ -14,6 +14,7 @@ pub mod cmd;
 #[cfg(feature = "engine")]
 pub mod db;
 pub mod error;
+pub mod input;
 pub mod load;
 pub mod manifest;
 pub mod number;

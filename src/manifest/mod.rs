@@ -182,14 +182,16 @@ impl Dataset {
     pub fn open(arg: &Path) -> Result<Dataset> {
         let manifest_path = locate(arg)?;
         let text =
-            std::fs::read_to_string(&manifest_path).map_err(|source| match source.kind() {
-                std::io::ErrorKind::InvalidData => {
-                    Error::invalid(&manifest_path, None, "the manifest is not valid UTF-8")
+            crate::input::read_regular_text(&manifest_path).map_err(|source| {
+                match source.kind() {
+                    std::io::ErrorKind::InvalidData => {
+                        Error::invalid(&manifest_path, None, "the manifest is not valid UTF-8")
+                    }
+                    _ => Error::Read {
+                        path: manifest_path.clone(),
+                        source,
+                    },
                 }
-                _ => Error::Read {
-                    path: manifest_path.clone(),
-                    source,
-                },
             })?;
         let root = manifest_path
             .parent()

@@ -7,6 +7,7 @@ mod datasets;
 mod formulas;
 mod generated;
 mod help;
+mod hostile;
 mod load;
 mod panel;
 mod prop;
