@@ -189,7 +189,14 @@ pub(crate) fn open_dataset(
     }
     if let Some(entry) = &entry {
         progress.message("writing the load cache");
-        entry.store(&db, &report)?;
+        if !entry.store(&db, &report)? && !quiet {
+            progress.suspend(|| {
+                let _ = writeln!(
+                    err,
+                    "  note: a data file changed while it was loaded: this load is not kept in the cache"
+                );
+            });
+        }
     }
     drop(progress);
     if !quiet {

@@ -44,6 +44,13 @@ pub struct Dataset {
     pub targets: Vec<Target>,
     pub files: Vec<FileSpec>,
     pub checks: ChecksSection,
+    /// The manifest and the reference tables as they were read: resolved path and BLAKE3 of the bytes.
+    pub sources: Vec<(PathBuf, String)>,
+}
+
+/// A path with its symlinks resolved, when it can be.
+pub fn resolved(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// `[checks]`: user check folders, selection, severity and parameter overrides.
@@ -253,6 +260,10 @@ impl Dataset {
             }
         };
 
+        let mut sources = vec![(
+            resolved(manifest_path),
+            blake3::hash(text.as_bytes()).to_hex().to_string(),
+        )];
         // Units first: indicators name them.
         let mut unit_rows: Vec<(reference::Origin, reference::UnitRow)> = Vec::new();
         for f in &m.reference.units {
@@ -260,6 +271,7 @@ impl Dataset {
                 root,
                 f,
                 manifest_path,
+                &mut sources,
             )?);
         }
         for u in &m.unit {
@@ -273,6 +285,7 @@ impl Dataset {
                 root,
                 f,
                 manifest_path,
+                &mut sources,
             )?);
         }
         for a in &m.area {
@@ -286,6 +299,7 @@ impl Dataset {
                 root,
                 f,
                 manifest_path,
+                &mut sources,
             )?);
         }
         for i in &m.indicator {
@@ -299,6 +313,7 @@ impl Dataset {
                 root,
                 f,
                 manifest_path,
+                &mut sources,
             )?);
         }
         for t in &m.target {
@@ -353,6 +368,7 @@ impl Dataset {
             targets,
             files: specs,
             checks: m.checks,
+            sources,
         })
     }
 

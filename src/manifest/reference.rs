@@ -76,12 +76,17 @@ pub(crate) fn read_csv<T: DeserializeOwned>(
     root: &Path,
     rel: &str,
     manifest: &Path,
+    sources: &mut Vec<(PathBuf, String)>,
 ) -> Result<Vec<(Origin, T)>> {
     let path = super::files::inside(root, rel, manifest, None)?;
-    let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+    let bytes = crate::input::read_regular(&path).map_err(|source| Error::Read {
         path: path.clone(),
         source,
     })?;
+    sources.push((
+        super::resolved(&path),
+        blake3::hash(&bytes).to_hex().to_string(),
+    ));
     let text = String::from_utf8(bytes).map_err(|e| {
         let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
             .iter()
