@@ -53,6 +53,7 @@ impl Entry {
             path: dir.clone(),
             source,
         })?;
+        private(&dir)?;
         let (key, data) = key(ds)?;
         // A run that was killed while loading left its half-written file: it goes now, not a day later.
         trim(&dir);
@@ -244,6 +245,30 @@ fn report_of(v: &serde_json::Value) -> Option<LoadReport> {
         rejected: v["rejected"].as_u64()?,
         value_type,
     })
+}
+
+/// Refuses a cache folder that another user owns or anyone may write to: whoever can put a file there can
+/// put a database there that a later run opens as the load of its dataset (a folder under `/tmp`, where
+/// the cache goes when `HOME` is not set, may have been made by someone else first).
+fn private(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = dir.metadata().map_err(|source| Error::Read {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        // SAFETY: geteuid has no preconditions.
+        let me = unsafe { libc::geteuid() };
+        if meta.uid() != me || meta.mode() & 0o002 != 0 {
+            return Err(Error::Usage(format!(
+                "{}: the load cache folder belongs to another user or anyone may write to it; set STATLINT_CACHE_DIR to a folder of your own",
+                dir.display()
+            )));
+        }
+    }
+    let _ = dir;
+    Ok(())
 }
 
 /// Whether a `KEY.duckdb.tmp-PID` file (or its `.wal`) is a leftover: the run that wrote it is gone (no

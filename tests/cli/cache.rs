@@ -128,3 +128,20 @@ fn the_key_covers_hidden_folders_and_symlinked_files_and_leftovers_of_killed_run
     let err = cached(&data, &cache);
     assert!(err.contains("is unchanged since it was loaded"), "{err}");
 }
+
+#[test]
+fn a_cache_folder_anyone_may_write_to_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    std::fs::create_dir(&cache).unwrap();
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = statlint()
+        .args(["check", "-q", "--cache", "tests/fixtures/checks/clean"])
+        .env("STATLINT_CACHE_DIR", &cache)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("anyone may write to it"), "{err}");
+}
