@@ -127,6 +127,26 @@ pub fn release_freed_memory() {
     }
 }
 
+/// DuckDB's memory limit when the process's address space is limited (`ulimit -v`): 40 % of it, leaving the
+/// rest to statlint's own data and the threads' stacks. DuckDB's default, 80 % of the machine's RAM, knows
+/// nothing of such a limit and would run the process out of memory before it spilled. `None`: no limit.
+fn address_space_share() -> Option<String> {
+    #[cfg(unix)]
+    {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes into the struct it is given.
+        if unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut lim) } == 0
+            && lim.rlim_cur != libc::RLIM_INFINITY
+        {
+            return Some(format!("{}MB", (lim.rlim_cur as u64 / 1_000_000) * 2 / 5));
+        }
+    }
+    None
+}
+
 /// A DuckDB error from the C API, as the `duckdb` crate reports its own.
 fn ffi_error(message: String) -> duckdb::Error {
     duckdb::Error::DuckDBFailure(ffi::Error::new(ffi::DuckDBError), Some(message))
@@ -303,8 +323,8 @@ impl Db {
             // `load::parquet`): DuckDB must not serve one file's cached blocks for another's.
             ("enable_external_file_cache", "false".into()),
         ];
-        if let Some(m) = &opts.memory_limit {
-            settings.push(("memory_limit", m.clone()));
+        if let Some(m) = opts.memory_limit.clone().or_else(address_space_share) {
+            settings.push(("memory_limit", m));
         }
         let temp = TempFolder::new()?;
         settings.push(("temp_directory", temp.engine_path.clone()));

@@ -406,3 +406,38 @@ fn a_hundred_thousand_inline_areas_are_read_in_seconds() {
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "n\n100001\n");
 }
+
+#[test]
+fn running_out_of_address_space_is_an_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let ds = dir.path().join("panel");
+    let made = statlint()
+        .args(["generate", "--size", "s", "--out", ds.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", text(&made));
+    // 600 MB of address space: not enough to load 215,000 values beside DuckDB's threads.
+    let mut cmd = Command::new("sh");
+    cmd.current_dir(root()).env("NO_COLOR", "1").args([
+        "-c",
+        &format!(
+            "ulimit -v 600000 && exec {} check -q --select structure.unreadable {}",
+            env!("CARGO_BIN_EXE_statlint"),
+            ds.display()
+        ),
+    ]);
+    let out = within(cmd, 120);
+    let code = out.status.code();
+    assert!(
+        matches!(code, Some(1 | 2)),
+        "ended by a signal: {}",
+        text(&out)
+    );
+    if code == Some(2) {
+        assert!(
+            String::from_utf8_lossy(&out.stderr).starts_with("statlint: "),
+            "{}",
+            text(&out)
+        );
+    }
+}
