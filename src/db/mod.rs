@@ -141,7 +141,10 @@ fn address_space_share() -> Option<String> {
         if unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut lim) } == 0
             && lim.rlim_cur != libc::RLIM_INFINITY
         {
-            return Some(format!("{}MB", (lim.rlim_cur as u64 / 1_000_000) * 2 / 5));
+            // `rlim_t` is u64 on Linux, not everywhere.
+            #[allow(clippy::unnecessary_cast)]
+            let bytes = lim.rlim_cur as u64;
+            return Some(format!("{}MB", bytes / 1_000_000 * 2 / 5));
         }
     }
     None
