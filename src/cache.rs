@@ -313,3 +313,42 @@ fn trim(dir: &Path) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_load_of_other_bytes_than_the_key_was_made_of_is_not_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = Entry {
+            key: "k".into(),
+            db: dir.path().join("k.duckdb"),
+            meta: dir.path().join("k.json"),
+            tmp: dir.path().join("k.duckdb.tmp-1"),
+            data: HashMap::from([("data.csv".to_string(), "hash-when-keyed".to_string())]),
+        };
+        let file = FileStats {
+            file: "data.csv".into(),
+            format: "csv",
+            encoding: None,
+            locale: None,
+            sheet: None,
+            rows: 0,
+            values: 0,
+            loaded: 0,
+            rejected: 0,
+            blake3: "hash-when-loaded".into(),
+            notes: vec![],
+        };
+        let report = LoadReport {
+            files: vec![file],
+            observations: 0,
+            rejected: 0,
+            value_type: ValueType::Double,
+        };
+        let db = Db::open(None, &db::Options::default()).unwrap();
+        assert!(!entry.store(&db, &report).unwrap());
+        assert!(!entry.db.exists() && !entry.meta.exists());
+    }
+}
