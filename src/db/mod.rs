@@ -497,12 +497,11 @@ impl Db {
         if !setup.is_empty() {
             unsafe { direct_query(con, &setup, usize::MAX) }.map_err(NamedError::Engine)?;
         }
-        let keep = limits.keep_rows.unwrap_or(usize::MAX);
-        let result = match limits.deadline {
-            None => unsafe { direct_query(con, sql, keep) }.map_err(NamedError::Engine),
+        let run = |q: &str, keep: usize| match limits.deadline {
+            None => unsafe { direct_query(con, q, keep) }.map_err(NamedError::Engine),
             Some(deadline) => {
                 let (result, stopped) = until(RawPtr(con), deadline, || unsafe {
-                    direct_query(con, sql, keep)
+                    direct_query(con, q, keep)
                 });
                 result.map_err(|e| {
                     if stopped {
@@ -511,6 +510,30 @@ impl Db {
                         NamedError::Engine(e)
                     }
                 })
+            }
+        };
+        let result = match limits.keep_rows {
+            None => run(sql, usize::MAX),
+            // The rows beyond those kept are counted by DuckDB, within its memory limit (a window can
+            // spill), rather than handed over as a result, which DuckDB keeps whole outside the limit. The
+            // wrapper starts on the query's first line, so DuckDB's `LINE n` still counts the check's lines.
+            Some(n) => {
+                let wrapped =
+                    format!("SELECT *, count(*) OVER () AS {ROWS} FROM ({sql}\n) LIMIT {n}");
+                match run(&wrapped, usize::MAX) {
+                    Ok(t) => Ok(split_total(t)),
+                    // A query that does not plan is run as written, so its error quotes the check.
+                    Err(NamedError::Engine(e)) if does_not_plan(&e) => {
+                        if !built_in {
+                            unsafe {
+                                direct_query(con, "ROLLBACK; BEGIN TRANSACTION READ ONLY;", 0)
+                            }
+                            .map_err(NamedError::Engine)?;
+                        }
+                        run(sql, n)
+                    }
+                    Err(e) => Err(e),
+                }
             }
         };
         if !built_in {
@@ -648,6 +671,52 @@ impl std::fmt::Display for NamedError {
                 "a check is one query that returns findings (SELECT, WITH, FROM …), and this statement is {kind}: checks cannot change the database, its settings or anything outside it"
             ),
         }
+    }
+}
+
+/// The column of a check's wrapped query that holds how many rows the check returned.
+const ROWS: &str = "__statlint_rows";
+
+/// Whether an engine error comes from parsing, binding or the catalog, before anything ran.
+fn does_not_plan(e: &duckdb::Error) -> bool {
+    let m = e.to_string();
+    ["Parser Error", "Binder Error", "Catalog Error"]
+        .iter()
+        .any(|k| m.starts_with(k))
+}
+
+/// A wrapped check's result without its [`ROWS`] column, and the rows beyond those kept as omitted.
+fn split_total(t: Table) -> Table {
+    use duckdb::arrow::array::{Array, AsArray};
+    use duckdb::arrow::datatypes::Int64Type;
+    let Ok(i) = t.schema.index_of(ROWS) else {
+        return t;
+    };
+    let total = t
+        .batches
+        .iter()
+        .find(|b| b.num_rows() > 0)
+        .and_then(|b| {
+            let c = duckdb::arrow::compute::cast(
+                b.column(i),
+                &duckdb::arrow::datatypes::DataType::Int64,
+            )
+            .ok()?;
+            c.is_valid(0)
+                .then(|| c.as_primitive::<Int64Type>().value(0))
+        })
+        .unwrap_or(0) as u64;
+    let keep: Vec<usize> = (0..t.schema.fields().len()).filter(|&j| j != i).collect();
+    let kept = t.num_rows() as u64;
+    let batches: Vec<RecordBatch> = t
+        .batches
+        .iter()
+        .filter_map(|b| b.project(&keep).ok())
+        .collect();
+    Table {
+        schema: Arc::new(t.schema.project(&keep).expect("columns of the schema")),
+        batches,
+        omitted: total.saturating_sub(kept),
     }
 }
 
