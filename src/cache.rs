@@ -4,15 +4,18 @@
 //! An entry is `KEY.duckdb` (the tables, the enum types and the checks' prelude) and `KEY.json` (what the
 //! load reported per file). The key is BLAKE3 over statlint's and DuckDB's versions, the SQL that builds the
 //! tables, the area tree and the prelude, the size and modification time of the statlint executable (a
-//! rebuilt statlint may load differently), the manifest as read (reference tables included) and the contents
-//! of every data file: any change to any of them is a miss.
+//! rebuilt statlint may load differently), and the contents of every file the manifest reaches, by resolved
+//! path: the manifest and reference tables as read, the check folders and the data files. Any change to any
+//! of them is a miss, and a data file that changes while it is loaded is not cached under the old key.
 //! A miss loads into `KEY.duckdb.tmp-PID` and renames it once complete, so a run that stops half-way
-//! leaves no entry behind; the least recently used entries beyond [`KEEP`] are removed.
+//! leaves no entry behind (the next run removes the file once that process is gone); the least recently
+//! used entries beyond [`KEEP`] are removed.
 
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::load::{FileStats, LoadReport, ValueType};
 use crate::manifest::Dataset;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Entries kept in the cache folder.
@@ -38,6 +41,8 @@ pub struct Entry {
     pub db: PathBuf,
     meta: PathBuf,
     pub tmp: PathBuf,
+    /// BLAKE3 of each data file (by its path in the dataset) when the key was made.
+    data: HashMap<String, String>,
 }
 
 impl Entry {
@@ -48,12 +53,16 @@ impl Entry {
             path: dir.clone(),
             source,
         })?;
-        let key = key(ds)?;
+        private(&dir)?;
+        let (key, data) = key(ds)?;
+        // A run that was killed while loading left its half-written file: it goes now, not a day later.
+        trim(&dir);
         Ok(Entry {
             db: dir.join(format!("{key}.duckdb")),
             meta: dir.join(format!("{key}.json")),
             tmp: dir.join(format!("{key}.duckdb.tmp-{}", std::process::id())),
             key,
+            data,
         })
     }
 
@@ -87,7 +96,17 @@ impl Entry {
 
     /// Completes an entry loaded into [`Entry::tmp`]: everything written to the file, the report beside it,
     /// the file renamed into place; then old entries are removed.
-    pub fn store(&self, db: &Db, report: &LoadReport) -> Result<()> {
+    ///
+    /// A data file whose bytes as loaded differ from those the key was made of (it was replaced in between)
+    /// is not stored under that key: the load is used for this run only, and `false` says so.
+    pub fn store(&self, db: &Db, report: &LoadReport) -> Result<bool> {
+        let changed = report
+            .files
+            .iter()
+            .any(|f| self.data.get(&f.file).is_some_and(|h| *h != f.blake3));
+        if changed {
+            return Ok(false);
+        }
         db.batch("CHECKPOINT", "cannot write the load cache")?;
         let meta = serde_json::json!({
             "files": report.files,
@@ -107,23 +126,35 @@ impl Entry {
             source,
         })?;
         trim(self.db.parent().unwrap_or(Path::new(".")));
-        Ok(())
+        Ok(true)
     }
 }
 
 /// BLAKE3 over statlint's and DuckDB's versions, the SQL that builds the tables, the area tree and the
-/// prelude, the executable's size and modification time, and the contents of every file of the dataset: those
-/// in its folder (the manifest, reference tables, checks) and the data files wherever they are.
-fn key(ds: &Dataset) -> Result<String> {
-    let mut paths = Vec::new();
-    files_under(&ds.root, &mut paths);
-    paths.extend(ds.files.iter().map(|f| ds.root.join(&f.path)));
-    paths.sort();
-    paths.dedup();
+/// prelude, the executable's size and modification time, and every file the manifest reaches, by its
+/// resolved path (a symlink counts as the file it points to, wherever it is, hidden folders included): the
+/// manifest and reference tables as [`Dataset::open`] read them, the check folders' `*.sql` files, and the
+/// data files, whose hashes are kept to compare with what the load reads (see [`Entry::store`]).
+fn key(ds: &Dataset) -> Result<(String, HashMap<String, String>)> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for p in &ds.checks.paths {
+        let dir = ds.resolve_path(p)?;
+        let files = crate::input::walk(&dir).map_err(|source| Error::Read {
+            path: dir.clone(),
+            source,
+        })?;
+        paths.extend(
+            files
+                .into_iter()
+                .filter(|f| f.extension().is_some_and(|x| x == "sql")),
+        );
+    }
+    let checks = paths.len();
+    paths.extend(ds.files.iter().map(|f| f.abs.clone()));
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let hashes = crate::load::parallel(threads, paths.len(), |i| {
-        std::fs::read(&paths[i])
-            .map(|bytes| blake3::hash(&bytes))
+        crate::input::read_regular(&paths[i])
+            .map(|bytes| blake3::hash(&bytes).to_hex().to_string())
             .map_err(|source| Error::Read {
                 path: paths[i].clone(),
                 source,
@@ -147,29 +178,23 @@ fn key(ds: &Dataset) -> Result<String> {
             h.update(&d.as_nanos().to_le_bytes());
         }
     }
-    for (p, file) in paths.iter().zip(hashes) {
+    let mut entries: Vec<(PathBuf, String)> = ds.sources.clone();
+    let mut data = HashMap::new();
+    for (i, (p, file)) in paths.iter().zip(hashes).enumerate() {
         let file = file?;
+        if i >= checks {
+            data.insert(ds.files[i - checks].path.clone(), file.clone());
+        }
+        entries.push((crate::manifest::resolved(p), file));
+    }
+    entries.sort();
+    entries.dedup();
+    for (p, file) in &entries {
         h.update(p.to_string_lossy().as_bytes());
+        h.update(&[0]);
         h.update(file.as_bytes());
     }
-    Ok(h.finalize().to_hex()[..32].to_string())
-}
-
-/// The files in a folder and its subfolders, leaving out hidden ones.
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in read.flatten() {
-        if e.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        match e.file_type() {
-            Ok(t) if t.is_dir() => files_under(&e.path(), out),
-            Ok(t) if t.is_file() => out.push(e.path()),
-            _ => {}
-        }
-    }
+    Ok((h.finalize().to_hex()[..32].to_string(), data))
 }
 
 /// What a load reported, back from the entry's JSON.
@@ -222,8 +247,47 @@ fn report_of(v: &serde_json::Value) -> Option<LoadReport> {
     })
 }
 
-/// Removes the least recently used entries beyond [`KEEP`], and leftovers of runs that stopped half-way
-/// more than a day ago.
+/// Refuses a cache folder that another user owns or anyone may write to: whoever can put a file there can
+/// put a database there that a later run opens as the load of its dataset (a folder under `/tmp`, where
+/// the cache goes when `HOME` is not set, may have been made by someone else first).
+fn private(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = dir.metadata().map_err(|source| Error::Read {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        // SAFETY: geteuid has no preconditions.
+        let me = unsafe { libc::geteuid() };
+        if meta.uid() != me || meta.mode() & 0o002 != 0 {
+            return Err(Error::Usage(format!(
+                "{}: the load cache folder belongs to another user or anyone may write to it; set STATLINT_CACHE_DIR to a folder of your own",
+                dir.display()
+            )));
+        }
+    }
+    let _ = dir;
+    Ok(())
+}
+
+/// Whether a `KEY.duckdb.tmp-PID` file (or its `.wal`) is a leftover: the run that wrote it is gone (no
+/// `/proc/PID`), or, without `/proc` to ask, it is more than a day old. A killed run cannot remove its own.
+fn leftover(name: &str, age: std::time::Duration) -> bool {
+    let Some(rest) = name.split(".duckdb.tmp-").nth(1) else {
+        return false;
+    };
+    let pid = rest.strip_suffix(".wal").unwrap_or(rest);
+    let proc = Path::new("/proc");
+    match pid.parse::<u32>() {
+        Ok(pid) if proc.join("self").is_dir() => {
+            pid != std::process::id() && !proc.join(pid.to_string()).exists()
+        }
+        _ => age.as_secs() > 86_400,
+    }
+}
+
+/// Removes the least recently used entries beyond [`KEEP`], and leftovers of runs that stopped half-way.
 fn trim(dir: &Path) {
     let Ok(read) = std::fs::read_dir(dir) else {
         return;
@@ -235,10 +299,7 @@ fn trim(dir: &Path) {
         let name = e.file_name().to_string_lossy().into_owned();
         let modified = e.metadata().and_then(|m| m.modified()).unwrap_or(now);
         if name.contains(".duckdb.tmp-") {
-            if now
-                .duration_since(modified)
-                .is_ok_and(|d| d.as_secs() > 86_400)
-            {
+            if leftover(&name, now.duration_since(modified).unwrap_or_default()) {
                 let _ = std::fs::remove_file(&path);
             }
         } else if let Some(key) = name.strip_suffix(".duckdb") {
@@ -250,5 +311,44 @@ fn trim(dir: &Path) {
         for ext in ["duckdb", "duckdb.wal", "json"] {
             let _ = std::fs::remove_file(dir.join(format!("{key}.{ext}")));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_load_of_other_bytes_than_the_key_was_made_of_is_not_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = Entry {
+            key: "k".into(),
+            db: dir.path().join("k.duckdb"),
+            meta: dir.path().join("k.json"),
+            tmp: dir.path().join("k.duckdb.tmp-1"),
+            data: HashMap::from([("data.csv".to_string(), "hash-when-keyed".to_string())]),
+        };
+        let file = FileStats {
+            file: "data.csv".into(),
+            format: "csv",
+            encoding: None,
+            locale: None,
+            sheet: None,
+            rows: 0,
+            values: 0,
+            loaded: 0,
+            rejected: 0,
+            blake3: "hash-when-loaded".into(),
+            notes: vec![],
+        };
+        let report = LoadReport {
+            files: vec![file],
+            observations: 0,
+            rejected: 0,
+            value_type: ValueType::Double,
+        };
+        let db = Db::open(None, &db::Options::default()).unwrap();
+        assert!(!entry.store(&db, &report).unwrap());
+        assert!(!entry.db.exists() && !entry.meta.exists());
     }
 }

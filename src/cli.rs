@@ -161,6 +161,20 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub limit: usize,
 
+    /// Findings kept per check, in every report; the count of the rest stays exact.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_findings: usize,
+
+    /// Stop a check that runs longer than this (e.g. 90s, 10m, 1h; 0: no limit); it is reported as a check
+    /// that could not run. Default: 10m when CI is set, else no limit.
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+
+    /// Stop the checks of a dataset after this long in all (0: no limit); the one running and those not yet
+    /// started are reported as checks that could not run. Default: 1h when CI is set, else no limit.
+    #[arg(long, value_name = "DURATION")]
+    pub run_timeout: Option<String>,
+
     /// Report format on stdout (or --output); github when GITHUB_ACTIONS is set, else human.
     #[arg(short, long, value_enum)]
     pub format: Option<crate::report::Format>,

@@ -14,6 +14,7 @@ pub mod cmd;
 #[cfg(feature = "engine")]
 pub mod db;
 pub mod error;
+pub mod input;
 pub mod load;
 pub mod manifest;
 pub mod number;
@@ -25,6 +26,7 @@ pub mod render;
 pub mod repl;
 #[cfg(feature = "engine")]
 pub mod report;
+pub mod text;
 pub mod timing;
 pub mod units;
 

@@ -68,6 +68,11 @@ pub struct Number {
 /// The largest number of significant digits kept exactly (DuckDB's DECIMAL(38)).
 pub const MAX_DIGITS: usize = 38;
 
+/// The most decimals a loaded value keeps, and the most digits before its decimal point: every value then
+/// fits DECIMAL(38,18), so one odd value cannot turn a column that is exact into DOUBLE.
+pub const MAX_DECIMALS: i32 = 18;
+pub const MAX_INT_DIGITS: i32 = MAX_DIGITS as i32 - MAX_DECIMALS;
+
 impl Number {
     pub fn to_f64(self) -> f64 {
         // Parsing the canonical text gives the correctly rounded double.
@@ -85,6 +90,36 @@ impl Number {
             let p = 10i128.checked_pow((-shift) as u32)?;
             (self.mantissa % p == 0).then(|| self.mantissa / p)
         }
+    }
+
+    /// The number as a loaded value keeps it: within [`MAX_DECIMALS`] decimals (trailing zeros beyond them
+    /// dropped) and [`MAX_INT_DIGITS`] digits before the point; otherwise why it cannot be kept exactly.
+    /// Such a value is rejected, never rounded.
+    pub fn storable(self) -> Result<Number, String> {
+        let mut n = self;
+        if n.decimals > MAX_DECIMALS {
+            match n.mantissa_at(MAX_DECIMALS) {
+                Some(m) => {
+                    n = Number {
+                        mantissa: m,
+                        decimals: MAX_DECIMALS,
+                    }
+                }
+                None => {
+                    return Err(format!(
+                        "it has {} decimals, and values keep at most {MAX_DECIMALS} exactly: it would be rounded",
+                        n.decimals
+                    ));
+                }
+            }
+        }
+        let int_digits = n.digits() as i32 - n.decimals;
+        if n.mantissa != 0 && int_digits > MAX_INT_DIGITS {
+            return Err(format!(
+                "it has {int_digits} digits before the decimal point, and values keep at most {MAX_INT_DIGITS} exactly"
+            ));
+        }
+        Ok(n)
     }
 
     /// Multiplies by 10^k exactly: the printed precision moves with the value.
@@ -535,6 +570,34 @@ fn read_undeclared(s: &str, original: &str) -> Result<(Number, Evidence), Number
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_that_cannot_be_kept_exactly_are_refused_not_rounded() {
+        let vi = Some(Locale::VI);
+        let tiny = format!("0,{}1", "0".repeat(60));
+        let n = parse(&tiny, vi).unwrap();
+        assert_eq!(n.decimals, 61);
+        assert!(n.storable().unwrap_err().contains("61 decimals"));
+        let n = Number::from_f64(5e-324).unwrap();
+        assert!(n.storable().is_err());
+        let n = parse("0,1234567890123456789012", vi).unwrap();
+        assert!(n.storable().unwrap_err().contains("22 decimals"));
+        // Trailing zeros beyond the kept decimals lose nothing.
+        let n = parse(&format!("1,5{}", "0".repeat(30)), vi).unwrap();
+        assert_eq!(
+            n.storable(),
+            Ok(Number {
+                mantissa: 15 * 10i128.pow(17),
+                decimals: 18
+            })
+        );
+        let n = parse("123456789012345678901", vi).unwrap();
+        assert!(n.storable().unwrap_err().contains("21 digits"));
+        let n = parse("12345678901234567890,123456789012345678", vi).unwrap();
+        assert_eq!(n.storable(), Ok(n));
+        let n = parse("-0,5", vi).unwrap();
+        assert_eq!(n.storable(), Ok(n));
+    }
 
     #[test]
     fn the_plain_reader_agrees_with_the_full_reader() {

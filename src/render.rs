@@ -57,23 +57,7 @@ fn rows(table: &Table) -> Vec<Vec<Value>> {
     out
 }
 
-/// Replaces control characters by visible escapes.
-pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(|c| c.is_control()) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    std::borrow::Cow::Owned(
-        s.chars()
-            .map(|c| match c {
-                '\n' => "\\n".to_string(),
-                '\r' => "\\r".to_string(),
-                '\t' => "\\t".to_string(),
-                c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
-                c => c.to_string(),
-            })
-            .collect(),
-    )
-}
+pub use crate::text::escape_controls;
 
 /// Longest cell text printed in a terminal table.
 const MAX_CELL: usize = 60;

@@ -222,15 +222,13 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Header> {
         }
         if !matches!(
             v,
-            toml::Value::String(_)
-                | toml::Value::Integer(_)
-                | toml::Value::Float(_)
-                | toml::Value::Boolean(_)
-        ) {
+            toml::Value::String(_) | toml::Value::Integer(_) | toml::Value::Boolean(_)
+        ) && !matches!(v, toml::Value::Float(f) if f.is_finite())
+        {
             return Err(Error::invalid(
                 path,
                 at("params"),
-                format!("parameter '{k}' must be a string, number or boolean"),
+                format!("parameter '{k}' must be a string, a finite number or a boolean"),
             ));
         }
     }
@@ -268,8 +266,18 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Header> {
     })
 }
 
-/// A new value for a parameter, of the default's type (an integer is accepted for a float).
+/// A new value for a parameter, of the default's type (an integer is accepted for a float). A float must be
+/// finite: compared with NaN, every value would pass a bound.
 pub(super) fn coerce(v: &toml::Value, default: &toml::Value) -> Option<toml::Value> {
+    use toml::Value::*;
+    let v = coerce_any(v, default)?;
+    match v {
+        Float(f) if !f.is_finite() => None,
+        v => Some(v),
+    }
+}
+
+fn coerce_any(v: &toml::Value, default: &toml::Value) -> Option<toml::Value> {
     use toml::Value::*;
     match (v, default) {
         (Integer(i), Float(_)) => Some(Float(*i as f64)),
@@ -291,5 +299,28 @@ pub(crate) fn bind(v: &toml::Value) -> crate::db::Param {
         toml::Value::Float(f) => Param::Float(*f),
         toml::Value::Boolean(b) => Param::Boolean(*b),
         other => Param::Text(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::coerce;
+    use toml::Value;
+
+    #[test]
+    fn a_float_parameter_must_be_finite() {
+        let default = Value::Float(0.5);
+        for bad in ["nan", "inf", "-inf"] {
+            assert_eq!(coerce(&Value::String(bad.into()), &default), None, "{bad}");
+        }
+        assert_eq!(coerce(&Value::Float(f64::NAN), &default), None);
+        assert_eq!(
+            coerce(&Value::String("0.25".into()), &default),
+            Some(Value::Float(0.25))
+        );
+        assert_eq!(
+            coerce(&Value::Integer(2), &default),
+            Some(Value::Float(2.0))
+        );
     }
 }

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 pub use finding::{Finding, Location, Num};
 pub use header::{Domain, Severity};
 #[cfg(feature = "engine")]
-pub use run::{CheckResult, Outcome as RunOutcome, Report, large, run, side_by_side};
+pub use run::{CheckResult, Limits, Outcome as RunOutcome, Report, large, run, side_by_side};
 
 /// One check, ready to run.
 #[derive(Debug, Clone)]
@@ -101,15 +101,18 @@ pub fn parse(text: &str, path: &Path, family: &str, builtin: bool) -> Result<Che
 
 /// Reads every `*.sql` file under `dir` (sorted, recursively); the family is the first folder below `dir`.
 pub fn load_dir(dir: &Path) -> Result<Vec<Check>> {
-    let mut files = Vec::new();
-    collect(dir, &mut files).map_err(|source| Error::Read {
-        path: dir.to_path_buf(),
-        source,
-    })?;
+    let mut files: Vec<PathBuf> = crate::input::walk(dir)
+        .map_err(|source| Error::Read {
+            path: dir.to_path_buf(),
+            source,
+        })?
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .collect();
     files.sort();
     let mut out = Vec::new();
     for f in files {
-        let text = std::fs::read_to_string(&f).map_err(|source| Error::Read {
+        let text = crate::input::read_regular_text(&f).map_err(|source| Error::Read {
             path: f.clone(),
             source,
         })?;
@@ -121,18 +124,6 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Check>> {
         out.push(parse(&text, &f, &family, false)?);
     }
     Ok(out)
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for e in std::fs::read_dir(dir)? {
-        let p = e?.path();
-        if p.is_dir() {
-            collect(&p, out)?;
-        } else if p.extension().is_some_and(|x| x == "sql") {
-            out.push(p);
-        }
-    }
-    Ok(())
 }
 
 /// The built-in checks.

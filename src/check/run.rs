@@ -6,13 +6,16 @@ use super::{Check, Severity, header};
 use crate::db::{Db, NamedError};
 use crate::manifest::{Area, Dataset};
 use std::collections::HashMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// What running one check gave.
 #[derive(Debug, Clone)]
 pub enum Outcome {
     Ran {
+        /// The findings kept (at most [`Limits::max_findings`]).
         findings: Vec<Finding>,
+        /// Findings the check returned beyond those kept: counted, not read.
+        omitted: u64,
         /// Items the check evaluated, when it says (its counts query).
         items: Option<u64>,
         /// Items it could not evaluate (missing values), when it says.
@@ -36,6 +39,22 @@ impl CheckResult {
             Outcome::Failed { .. } => &[],
         }
     }
+    /// How many findings the check returned, kept or not.
+    pub fn count(&self) -> u64 {
+        match &self.outcome {
+            Outcome::Ran {
+                findings, omitted, ..
+            } => findings.len() as u64 + omitted,
+            Outcome::Failed { .. } => 0,
+        }
+    }
+    /// Findings returned beyond those kept.
+    pub fn omitted(&self) -> u64 {
+        match &self.outcome {
+            Outcome::Ran { omitted, .. } => *omitted,
+            Outcome::Failed { .. } => 0,
+        }
+    }
     pub fn failed_to_run(&self) -> bool {
         matches!(self.outcome, Outcome::Failed { .. })
     }
@@ -53,7 +72,7 @@ impl Report {
     pub fn counts(&self) -> (usize, usize, usize) {
         let mut c = (0, 0, 0);
         for r in &self.results {
-            let n = r.findings().len();
+            let n = r.count() as usize;
             match r.check.severity {
                 Severity::Error => c.0 += n,
                 Severity::Warning => c.1 += n,
@@ -149,13 +168,77 @@ fn engine_advice(db: &Db, message: &str) -> String {
     )
 }
 
+/// Bounds on the checks of a run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    /// A check still running after this long is stopped, and reported as a check that could not run.
+    pub per_check: Option<Duration>,
+    /// All the checks of a dataset: when this has passed, the check running is stopped and the checks not
+    /// yet started are not run, each reported as a check that could not run.
+    pub run: Option<Duration>,
+    /// Findings kept per check; the count of the rest stays exact.
+    pub max_findings: Option<usize>,
+}
+
+/// A duration as the command line writes it: `90s`, `10m`, `1h`, `1.5s`.
+fn show_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    if d.subsec_nanos() != 0 {
+        format!("{}s", d.as_secs_f64())
+    } else if s >= 3600 && s % 3600 == 0 {
+        format!("{}h", s / 3600)
+    } else if s >= 60 && s % 60 == 0 {
+        format!("{}m", s / 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// Why a check was stopped or not started, by the limit that ended it.
+fn over_time(limits: &Limits, by_run: bool, started: bool) -> String {
+    match (by_run, limits.run, limits.per_check) {
+        (true, Some(r), _) if started => format!(
+            "stopped: the checks of this dataset reached their time limit (--run-timeout {})",
+            show_duration(r)
+        ),
+        (true, Some(r), _) => format!(
+            "not run: the checks of this dataset reached their time limit (--run-timeout {}) before it started",
+            show_duration(r)
+        ),
+        (_, _, Some(c)) => format!(
+            "stopped after {}: the check ran longer than its time limit (--timeout {})",
+            show_duration(c),
+            show_duration(c)
+        ),
+        _ => "stopped at its time limit".to_string(),
+    }
+}
+
 /// Runs one check.
 fn run_one(
     db: &Db,
     check: &Check,
     areas: &HashMap<&str, Vec<&Area>>,
     at: crate::period::RefDate,
+    limits: &Limits,
+    run_deadline: Option<Instant>,
 ) -> Outcome {
+    let start = Instant::now();
+    if run_deadline.is_some_and(|d| start >= d) {
+        return Outcome::Failed {
+            message: over_time(limits, true, false),
+        };
+    }
+    let own = limits.per_check.map(|d| start + d);
+    let (deadline, by_run) = match (own, run_deadline) {
+        (Some(a), Some(b)) if b < a => (Some(b), true),
+        (None, Some(b)) => (Some(b), true),
+        (a, _) => (a, false),
+    };
+    let query_limits = crate::db::Limits {
+        deadline,
+        keep_rows: limits.max_findings,
+    };
     let params: Vec<(String, crate::db::Param)> = check
         .params
         .iter()
@@ -163,9 +246,10 @@ fn run_one(
         .collect();
     let why = |e: NamedError| match e {
         NamedError::Engine(e) => engine_advice(db, e.to_string().trim_end()),
+        NamedError::TimedOut => over_time(limits, by_run, true),
         other => other.to_string(),
     };
-    let table = match db.query_check(&check.sql, &params, check.builtin) {
+    let table = match db.query_check(&check.sql, &params, check.builtin, query_limits) {
         Ok(t) => t,
         Err(e) => {
             return Outcome::Failed {
@@ -199,7 +283,7 @@ fn run_one(
     findings.sort_by_key(sort_key);
     let (mut items, mut not_evaluated) = (None, None);
     if let Some(sql) = &check.counts {
-        let t = match db.query_check(sql, &params, check.builtin) {
+        let t = match db.query_check(sql, &params, check.builtin, query_limits) {
             Ok(t) => t,
             Err(e) => {
                 return Outcome::Failed {
@@ -230,6 +314,7 @@ fn run_one(
     }
     Outcome::Ran {
         findings,
+        omitted: table.omitted,
         items,
         not_evaluated,
     }
@@ -270,15 +355,17 @@ pub fn run(
     ds: &Dataset,
     checks: Vec<Check>,
     side_by_side: bool,
+    limits: &Limits,
     on_result: &mut dyn FnMut(&CheckResult),
 ) -> Report {
+    let run_deadline = limits.run.map(|d| Instant::now() + d);
     let mut areas: HashMap<&str, Vec<&Area>> = HashMap::new();
     for a in &ds.areas {
         areas.entry(a.code.as_str()).or_default().push(a);
     }
     let timed = |db: &Db, check: Check| {
         let start = Instant::now();
-        let outcome = run_one(db, &check, &areas, ds.reference_date);
+        let outcome = run_one(db, &check, &areas, ds.reference_date, limits, run_deadline);
         CheckResult {
             check,
             outcome,

@@ -191,7 +191,7 @@ fn every_built_in_query_is_one_select_that_prepares() {
                 .iter()
                 .map(|(n, v)| (n.clone(), header::bind(v)))
                 .collect();
-            db.query_check(sql, &params, false)
+            db.query_check(sql, &params, false, crate::db::Limits::default())
                 .unwrap_or_else(|e| panic!("{}: {e}", c.id));
         }
     }

@@ -10,6 +10,7 @@ use crate::report::{self, DatasetRun, Format, Run};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 /// The checks for a run: built-in, the manifest's folders, the command line's folders; then the manifest's
 /// selection and overrides, then the command line's.
@@ -97,15 +98,28 @@ fn dataset_of(arg: &Path) -> Result<PathBuf> {
     )))
 }
 
-/// Every dataset folder under `root` (not descending into hidden folders or `target`).
+/// Every dataset folder under `root` (not descending into hidden folders or `target`). Each folder is
+/// visited once, by its resolved path, so a symlink back up the tree (`a -> .`) cannot make the walk endless.
 fn find_datasets(root: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    find_datasets_in(root, &mut BTreeSet::new(), out)
+}
+
+fn find_datasets_in(
+    root: &Path,
+    seen: &mut BTreeSet<PathBuf>,
+    out: &mut Vec<PathBuf>,
+) -> Result<()> {
+    let read = |source| Error::Read {
+        path: root.to_path_buf(),
+        source,
+    };
+    if !seen.insert(root.canonicalize().map_err(read)?) {
+        return Ok(());
+    }
     if root.join(MANIFEST).is_file() {
         out.push(root.to_path_buf());
     }
-    let entries = std::fs::read_dir(root).map_err(|source| Error::Read {
-        path: root.to_path_buf(),
-        source,
-    })?;
+    let entries = std::fs::read_dir(root).map_err(read)?;
     let mut dirs: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
@@ -117,7 +131,7 @@ fn find_datasets(root: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         if !name.starts_with('.') && name != "target" {
-            find_datasets(&d, out)?;
+            find_datasets_in(&d, seen, out)?;
         }
     }
     Ok(())
@@ -140,11 +154,17 @@ fn git(args: &[&str]) -> Result<Vec<u8>> {
 
 /// Files changed since `rev` (committed, staged, unstaged or new), as absolute paths.
 fn changed_files(rev: &str) -> Result<Vec<PathBuf>> {
+    // A revision is never an option: `--output=FILE` would make git write a file.
+    if rev.starts_with('-') || rev.is_empty() {
+        return Err(Error::Usage(format!(
+            "--changed-since '{rev}': a git revision (a branch, tag or commit) cannot start with '-'"
+        )));
+    }
     let top =
         PathBuf::from(String::from_utf8_lossy(&git(&["rev-parse", "--show-toplevel"])?).trim());
     let mut files = Vec::new();
     for out in [
-        git(&["diff", "--name-only", "-z", rev, "--"])?,
+        git(&["diff", "--name-only", "-z", "--end-of-options", rev, "--"])?,
         git(&["ls-files", "--others", "--exclude-standard", "-z"])?,
     ] {
         for name in out.split(|b| *b == 0).filter(|n| !n.is_empty()) {
@@ -221,7 +241,41 @@ fn fingerprint(manifest: &Path, files: &[crate::load::FileStats]) -> String {
     h.finalize().to_hex()[..32].to_string()
 }
 
-fn check_one(root: &Path, args: &CheckArgs, io: &mut Io<'_>) -> Result<DatasetRun> {
+/// A time limit from the command line (`90`, `90s`, `10m`, `1h`, `1.5s`; `0`: none), or the default in CI
+/// (`CI` set): a runaway check should fail the job, not hold it until the CI system kills it unexplained.
+fn duration(flag: &str, given: Option<&str>, ci_default_secs: u64) -> Result<Option<Duration>> {
+    let Some(text) = given else {
+        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+        return Ok(ci.then(|| Duration::from_secs(ci_default_secs)));
+    };
+    let t = text.trim();
+    let (number, unit) = match t.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => t.split_at(i),
+        None => (t, "s"),
+    };
+    let scale = match unit {
+        "ms" => 0.001,
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        _ => f64::NAN,
+    };
+    let secs = number.trim().parse::<f64>().ok().map(|n| n * scale);
+    match secs {
+        Some(0.0) => Ok(None),
+        Some(s) if s.is_finite() && s > 0.0 && s < 1e9 => Ok(Some(Duration::from_secs_f64(s))),
+        _ => Err(Error::Usage(format!(
+            "{flag} '{text}': give a duration such as 90s, 10m or 1h (0: no limit)"
+        ))),
+    }
+}
+
+fn check_one(
+    root: &Path,
+    args: &CheckArgs,
+    limits: &check::Limits,
+    io: &mut Io<'_>,
+) -> Result<DatasetRun> {
     let t = crate::timing::span("open and load");
     let session = super::open_dataset(
         root,
@@ -247,6 +301,7 @@ fn check_one(root: &Path, args: &CheckArgs, io: &mut Io<'_>) -> Result<DatasetRu
         &session.dataset,
         checks,
         side_by_side,
+        limits,
         &mut |r| {
             progress.message(&r.check.id);
             progress.step();
@@ -294,6 +349,11 @@ pub fn run(args: &CheckArgs, io: &mut Io<'_>) -> Result<Outcome> {
         .as_deref()
         .map(report::baseline::Baseline::read)
         .transpose()?;
+    let limits = check::Limits {
+        per_check: duration("--timeout", args.timeout.as_deref(), 600)?,
+        run: duration("--run-timeout", args.run_timeout.as_deref(), 3600)?,
+        max_findings: Some(args.max_findings.max(1)),
+    };
     let roots = datasets(args, io)?;
     if args.db.is_some() && roots.len() > 1 {
         return Err(Error::Usage(
@@ -307,7 +367,7 @@ pub fn run(args: &CheckArgs, io: &mut Io<'_>) -> Result<Outcome> {
         limit: args.limit,
     };
     for root in &roots {
-        let mut d = check_one(root, args, io)?;
+        let mut d = check_one(root, args, &limits, io)?;
         if let Some(b) = &baseline {
             b.apply(&mut d);
         }
@@ -324,7 +384,12 @@ pub fn run(args: &CheckArgs, io: &mut Io<'_>) -> Result<Outcome> {
     match &args.output {
         Some(path) => write_to(path, &run, format)?,
         None => {
-            report::write(&run, format, io.out, io.color && format == Format::Human).map_err(out)?
+            match report::write(&run, format, io.out, io.color && format == Format::Human) {
+                // A reader that stopped early (`| head`) does not change what was found: the exit code
+                // still says it, so `set -o pipefail` keeps a failing step failing.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                written => written.map_err(out)?,
+            }
         }
     }
     for (f, path) in &extra {

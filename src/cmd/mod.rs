@@ -53,17 +53,19 @@ pub(crate) fn print_file(err: &mut dyn Write, f: &FileStats) {
         .map(|s| format!(" [{s}]"))
         .unwrap_or_default();
     let n = |k: u64, what: &str| format!("{k} {what}{}", if k == 1 { "" } else { "s" });
+    // File names, sheet names and notes come from the dataset: their control characters are shown.
+    let sheet = crate::text::escape_controls(&sheet);
     let _ = writeln!(
         err,
         "  {}{sheet}: {}, {}: {} loaded, {} rejected",
-        f.file,
+        crate::text::escape_controls(&f.file),
         n(f.rows, "row"),
         n(f.values, "value"),
         f.loaded,
         f.rejected
     );
     for n in &f.notes {
-        let _ = writeln!(err, "    note: {n}");
+        let _ = writeln!(err, "    note: {}", crate::text::escape_controls(n));
     }
 }
 
@@ -189,7 +191,14 @@ pub(crate) fn open_dataset(
     }
     if let Some(entry) = &entry {
         progress.message("writing the load cache");
-        entry.store(&db, &report)?;
+        if !entry.store(&db, &report)? && !quiet {
+            progress.suspend(|| {
+                let _ = writeln!(
+                    err,
+                    "  note: a data file changed while it was loaded: this load is not kept in the cache"
+                );
+            });
+        }
     }
     drop(progress);
     if !quiet {

@@ -235,7 +235,7 @@ impl Loader {
 
     fn sql(&self, sql: &str) -> Result<(), duckdb::Error> {
         // SAFETY: the connection is open until `Drop`.
-        unsafe { super::direct_query(self.conn, sql) }.map(drop)
+        unsafe { super::direct_query(self.conn, sql, usize::MAX) }.map(drop)
     }
 
     /// Inserts the rows of `parts` into `table` in order, through [`FEED`]; each part is dropped once DuckDB

@@ -12,19 +12,31 @@ use duckdb::types::Value;
 use duckdb::{Connection, ffi};
 use std::ffi::{CStr, CString};
 use std::mem::ManuallyDrop;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 mod append;
+mod temp;
 
 pub use append::{Column, Rows};
 pub use duckdb::InterruptHandle;
+use temp::TempFolder;
 
 /// A result set: its schema and its batches.
 pub struct Table {
     pub schema: SchemaRef,
     pub batches: Vec<RecordBatch>,
+    /// Rows the query returned beyond those kept (see [`Limits::keep_rows`]).
+    pub omitted: u64,
+}
+
+/// Bounds on one check's query.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    /// When the query is stopped (DuckDB's interrupt), if it is still running.
+    pub deadline: Option<std::time::Instant>,
+    /// Rows kept of the result; the rest are counted, not converted.
+    pub keep_rows: Option<usize>,
 }
 
 impl Table {
@@ -61,7 +73,7 @@ struct Shared {
     raw: RawDb,
     /// DuckDB's `temp_directory`, private to this database and removed with it: spilling never writes into
     /// the working directory (DuckDB's default `.tmp`), which may be the dataset folder.
-    temp: PathBuf,
+    _temp: TempFolder,
     /// Whether the loader's table function is registered (see `append::register_feed`).
     feed: std::sync::Mutex<bool>,
 }
@@ -70,7 +82,7 @@ impl Drop for Shared {
     fn drop(&mut self) {
         // SAFETY: every connection of this database has been dropped (each holds this `Arc`).
         unsafe { ffi::duckdb_close(&mut self.raw.0) };
-        let _ = std::fs::remove_dir_all(&self.temp);
+        // The folder goes with `self._temp`, after the database that spilled into it.
     }
 }
 
@@ -115,6 +127,29 @@ pub fn release_freed_memory() {
     }
 }
 
+/// DuckDB's memory limit when the process's address space is limited (`ulimit -v`): 40 % of it, leaving the
+/// rest to statlint's own data and the threads' stacks. DuckDB's default, 80 % of the machine's RAM, knows
+/// nothing of such a limit and would run the process out of memory before it spilled. `None`: no limit.
+fn address_space_share() -> Option<String> {
+    #[cfg(unix)]
+    {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes into the struct it is given.
+        if unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut lim) } == 0
+            && lim.rlim_cur != libc::RLIM_INFINITY
+        {
+            // `rlim_t` is u64 on Linux, not everywhere.
+            #[allow(clippy::unnecessary_cast)]
+            let bytes = lim.rlim_cur as u64;
+            return Some(format!("{}MB", bytes / 1_000_000 * 2 / 5));
+        }
+    }
+    None
+}
+
 /// A DuckDB error from the C API, as the `duckdb` crate reports its own.
 fn ffi_error(message: String) -> duckdb::Error {
     duckdb::Error::DuckDBFailure(ffi::Error::new(ffi::DuckDBError), Some(message))
@@ -152,7 +187,11 @@ fn ident(name: &str) -> String {
 ///
 /// # Safety
 /// `con` is an open connection.
-unsafe fn direct_query(con: ffi::duckdb_connection, sql: &str) -> Result<Table, duckdb::Error> {
+unsafe fn direct_query(
+    con: ffi::duckdb_connection,
+    sql: &str,
+    keep: usize,
+) -> Result<Table, duckdb::Error> {
     use duckdb::arrow::array::StructArray;
     use duckdb::arrow::datatypes::Schema;
     use duckdb::arrow::ffi::{FFI_ArrowArray, FFI_ArrowSchema, from_ffi};
@@ -216,14 +255,22 @@ unsafe fn direct_query(con: ffi::duckdb_connection, sql: &str) -> Result<Table, 
             let schema = Schema::try_from(&ffi_schema)
                 .map_err(|e| ffi_error(format!("cannot read the result's schema: {e}")))?;
             let mut batches = Vec::new();
+            let (mut kept, mut omitted) = (0usize, 0u64);
             loop {
                 let mut chunk = ffi::duckdb_fetch_chunk(result);
                 if chunk.is_null() {
                     break;
                 }
-                if ffi::duckdb_data_chunk_get_size(chunk) == 0 {
+                let size = ffi::duckdb_data_chunk_get_size(chunk) as usize;
+                if size == 0 {
                     ffi::duckdb_destroy_data_chunk(&mut chunk);
                     break;
+                }
+                // Rows beyond those kept are counted, never converted.
+                if kept >= keep {
+                    omitted += size as u64;
+                    ffi::duckdb_destroy_data_chunk(&mut chunk);
+                    continue;
                 }
                 let mut array = FFI_ArrowArray::empty();
                 let converted = check(ffi::duckdb_data_chunk_to_arrow(
@@ -235,7 +282,15 @@ unsafe fn direct_query(con: ffi::duckdb_connection, sql: &str) -> Result<Table, 
                 converted?;
                 let data = from_ffi(array, &ffi_schema)
                     .map_err(|e| ffi_error(format!("cannot read the result: {e}")))?;
-                batches.push(RecordBatch::from(StructArray::from(data)));
+                let batch = RecordBatch::from(StructArray::from(data));
+                let take = size.min(keep - kept);
+                omitted += (size - take) as u64;
+                kept += take;
+                batches.push(if take < size {
+                    batch.slice(0, take)
+                } else {
+                    batch
+                });
             }
             let e = ffi::duckdb_result_error(&mut result);
             if !e.is_null() {
@@ -244,6 +299,7 @@ unsafe fn direct_query(con: ffi::duckdb_connection, sql: &str) -> Result<Table, 
             Ok(Table {
                 schema: Arc::new(schema),
                 batches,
+                omitted,
             })
         })();
         ffi::duckdb_destroy_arrow_options(&mut options);
@@ -266,12 +322,15 @@ impl Db {
         let mut settings: Vec<(&str, String)> = vec![
             ("autoinstall_known_extensions", "false".into()),
             ("autoload_known_extensions", "false".into()),
+            // Parquet files are read by `/proc/self/fd/N`, a name the next file can have too (see
+            // `load::parquet`): DuckDB must not serve one file's cached blocks for another's.
+            ("enable_external_file_cache", "false".into()),
         ];
-        if let Some(m) = &opts.memory_limit {
-            settings.push(("memory_limit", m.clone()));
+        if let Some(m) = opts.memory_limit.clone().or_else(address_space_share) {
+            settings.push(("memory_limit", m));
         }
-        let temp = private_temp_dir();
-        settings.push(("temp_directory", temp.display().to_string()));
+        let temp = TempFolder::new()?;
+        settings.push(("temp_directory", temp.engine_path.clone()));
         if let Some(t) = opts.threads {
             settings.push(("threads", t.to_string()));
         }
@@ -298,7 +357,7 @@ impl Db {
             direct: OnceLock::new(),
             shared: Arc::new(Shared {
                 raw: RawDb(raw),
-                temp,
+                _temp: temp,
                 feed: std::sync::Mutex::new(false),
             }),
         })
@@ -329,7 +388,11 @@ impl Db {
         let arrow = stmt.query_arrow(duckdb::params_from_iter(params.iter()))?;
         let schema = arrow.get_schema();
         let batches = arrow.collect();
-        Ok(Table { schema, batches })
+        Ok(Table {
+            schema,
+            batches,
+            omitted: 0,
+        })
     }
 
     /// One value from a query with one row and one column.
@@ -402,11 +465,14 @@ impl Db {
     /// `built_in` checks are part of statlint itself, and a test holds each to one query whose parameters
     /// are all declared: they skip the classification, which costs a parse and plan of the statement, and the
     /// statements around them (the transaction, clearing their parameters), which cost a parse and plan each.
+    ///
+    /// `limits` may stop the query at a deadline (then [`NamedError::TimedOut`]) and bound the rows kept.
     pub fn query_check(
         &self,
         sql: &str,
         params: &[(String, Param)],
         built_in: bool,
+        limits: Limits,
     ) -> Result<Table, NamedError> {
         if !built_in {
             for name in self.only_a_query(sql)? {
@@ -429,18 +495,56 @@ impl Db {
         }
         // SAFETY (all): `con` is an open connection of this database.
         if !setup.is_empty() {
-            unsafe { direct_query(con, &setup) }.map_err(NamedError::Engine)?;
+            unsafe { direct_query(con, &setup, usize::MAX) }.map_err(NamedError::Engine)?;
         }
-        let result = unsafe { direct_query(con, sql) }.map_err(NamedError::Engine);
+        let run = |q: &str, keep: usize| match limits.deadline {
+            None => unsafe { direct_query(con, q, keep) }.map_err(NamedError::Engine),
+            Some(deadline) => {
+                let (result, stopped) = until(RawPtr(con), deadline, || unsafe {
+                    direct_query(con, q, keep)
+                });
+                result.map_err(|e| {
+                    if stopped {
+                        NamedError::TimedOut
+                    } else {
+                        NamedError::Engine(e)
+                    }
+                })
+            }
+        };
+        let result = match limits.keep_rows {
+            None => run(sql, usize::MAX),
+            // The rows beyond those kept are counted by DuckDB, within its memory limit (a window can
+            // spill), rather than handed over as a result, which DuckDB keeps whole outside the limit. The
+            // wrapper starts on the query's first line, so DuckDB's `LINE n` still counts the check's lines.
+            Some(n) => {
+                let wrapped =
+                    format!("SELECT *, count(*) OVER () AS {ROWS} FROM ({sql}\n) LIMIT {n}");
+                match run(&wrapped, usize::MAX) {
+                    Ok(t) => Ok(split_total(t)),
+                    // A query that does not plan is run as written, so its error quotes the check.
+                    Err(NamedError::Engine(e)) if does_not_plan(&e) => {
+                        if !built_in {
+                            unsafe {
+                                direct_query(con, "ROLLBACK; BEGIN TRANSACTION READ ONLY;", 0)
+                            }
+                            .map_err(NamedError::Engine)?;
+                        }
+                        run(sql, n)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        };
         if !built_in {
-            let _ = unsafe { direct_query(con, "ROLLBACK") };
+            let _ = unsafe { direct_query(con, "ROLLBACK", usize::MAX) };
             // What the check did not declare fails to bind, and never reads a value another check left.
             if !params.is_empty() {
                 let reset: String = params
                     .iter()
                     .map(|(name, _)| format!("RESET VARIABLE {};\n", ident(name)))
                     .collect();
-                unsafe { direct_query(con, &reset) }.map_err(NamedError::Engine)?;
+                unsafe { direct_query(con, &reset, usize::MAX) }.map_err(NamedError::Engine)?;
             }
         }
         result
@@ -546,6 +650,8 @@ pub enum NamedError {
     Statements(usize),
     /// A check whose statement is not a query: its kind, e.g. `DELETE`.
     NotAQuery(&'static str),
+    /// The query was stopped at its deadline.
+    TimedOut,
 }
 
 impl std::fmt::Display for NamedError {
@@ -559,12 +665,108 @@ impl std::fmt::Display for NamedError {
                 f,
                 "a check is one query, but this has {n} statements separated by ';' (a counts query goes after a `--! counts` line)"
             ),
+            NamedError::TimedOut => write!(f, "the query was stopped at its time limit"),
             NamedError::NotAQuery(kind) => write!(
                 f,
                 "a check is one query that returns findings (SELECT, WITH, FROM …), and this statement is {kind}: checks cannot change the database, its settings or anything outside it"
             ),
         }
     }
+}
+
+/// The column of a check's wrapped query that holds how many rows the check returned.
+const ROWS: &str = "__statlint_rows";
+
+/// Whether an engine error comes from parsing, binding or the catalog, before anything ran.
+fn does_not_plan(e: &duckdb::Error) -> bool {
+    let m = e.to_string();
+    ["Parser Error", "Binder Error", "Catalog Error"]
+        .iter()
+        .any(|k| m.starts_with(k))
+}
+
+/// A wrapped check's result without its [`ROWS`] column, and the rows beyond those kept as omitted.
+fn split_total(t: Table) -> Table {
+    use duckdb::arrow::array::{Array, AsArray};
+    use duckdb::arrow::datatypes::Int64Type;
+    let Ok(i) = t.schema.index_of(ROWS) else {
+        return t;
+    };
+    let total = t
+        .batches
+        .iter()
+        .find(|b| b.num_rows() > 0)
+        .and_then(|b| {
+            let c = duckdb::arrow::compute::cast(
+                b.column(i),
+                &duckdb::arrow::datatypes::DataType::Int64,
+            )
+            .ok()?;
+            c.is_valid(0)
+                .then(|| c.as_primitive::<Int64Type>().value(0))
+        })
+        .unwrap_or(0) as u64;
+    let keep: Vec<usize> = (0..t.schema.fields().len()).filter(|&j| j != i).collect();
+    let kept = t.num_rows() as u64;
+    let batches: Vec<RecordBatch> = t
+        .batches
+        .iter()
+        .filter_map(|b| b.project(&keep).ok())
+        .collect();
+    Table {
+        schema: Arc::new(t.schema.project(&keep).expect("columns of the schema")),
+        batches,
+        omitted: total.saturating_sub(kept),
+    }
+}
+
+/// A connection handle handed to the thread that may interrupt it.
+#[derive(Clone, Copy)]
+struct RawPtr(ffi::duckdb_connection);
+// SAFETY: DuckDB's interrupt may be called from any thread while the connection runs a query.
+unsafe impl Send for RawPtr {}
+unsafe impl Sync for RawPtr {}
+
+impl RawPtr {
+    /// # Safety
+    /// The connection is open.
+    unsafe fn interrupt(self) {
+        unsafe { ffi::duckdb_interrupt(self.0) };
+    }
+}
+
+/// Runs `f`, a query on `con`, interrupting the connection if it still runs at `deadline`; says whether it
+/// was interrupted. The interrupt and the query's end are ordered by one lock, so a query that has ended is
+/// never interrupted, and the next statement on the connection runs undisturbed.
+fn until<T>(con: RawPtr, deadline: std::time::Instant, f: impl FnOnce() -> T) -> (T, bool) {
+    use std::sync::{Condvar, Mutex};
+    // (the query has ended, the query was interrupted)
+    let state = (Mutex::new((false, false)), Condvar::new());
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let (lock, wake) = &state;
+            let mut g = lock.lock().expect("not poisoned");
+            while !g.0 {
+                let now = std::time::Instant::now();
+                if now >= deadline {
+                    // SAFETY: the connection is open and runs the query (`g.0` is false under the lock).
+                    unsafe { con.interrupt() };
+                    g.1 = true;
+                    break;
+                }
+                g = wake
+                    .wait_timeout(g, deadline - now)
+                    .expect("not poisoned")
+                    .0;
+            }
+        });
+        let out = f();
+        let (lock, wake) = &state;
+        let mut g = lock.lock().expect("not poisoned");
+        g.0 = true;
+        wake.notify_all();
+        (out, g.1)
+    })
 }
 
 /// The name of a statement kind, for messages.
@@ -594,54 +796,6 @@ fn statement_kind(k: ffi::duckdb_statement_type) -> &'static str {
         ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_COPY_DATABASE => "COPY DATABASE",
         ffi::duckdb_statement_type_DUCKDB_STATEMENT_TYPE_MERGE_INTO => "MERGE",
         _ => "non-query",
-    }
-}
-
-/// A fresh path for one database's `temp_directory` under the system's temporary folder (`TMPDIR`). DuckDB
-/// creates it when it first spills. The first call also removes the folders that runs which were killed left
-/// behind (see [`remove_stale_temp_dirs`]).
-fn private_temp_dir() -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    static SWEEP: std::sync::Once = std::sync::Once::new();
-    SWEEP.call_once(|| remove_stale_temp_dirs(&std::env::temp_dir()));
-    std::env::temp_dir().join(format!(
-        "statlint-{}-{}.tmp",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ))
-}
-
-/// Removes the `temp_directory` folders (`statlint-PID-N.tmp`) in `dir` of statlint processes that no longer
-/// run. A run removes its own when it ends, but one that is killed (a CI job cancelled, `timeout`) cannot,
-/// and a query that spilled may have left gigabytes there. Whether a process runs is read from `/proc`:
-/// without it nothing is removed. A process that has since taken the same id keeps the folder. (DuckDB
-/// judges the files of one temporary folder the same way, by their process id, but each of statlint's
-/// databases has a folder of its own, so DuckDB never sees what an earlier run left.)
-fn remove_stale_temp_dirs(dir: &Path) {
-    let proc = Path::new("/proc");
-    if !proc.join("self").is_dir() {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let Some(pid) = name
-            .to_str()
-            .and_then(|n| n.strip_prefix("statlint-")?.strip_suffix(".tmp"))
-            .and_then(|rest| {
-                let (pid, n) = rest.split_once('-')?;
-                n.parse::<u64>().ok()?;
-                pid.parse::<u32>().ok()
-            })
-        else {
-            continue;
-        };
-        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir && pid != std::process::id() && !proc.join(pid.to_string()).exists() {
-            let _ = std::fs::remove_dir_all(e.path());
-        }
     }
 }
 
@@ -688,47 +842,5 @@ fn open_raw(
             return Err(ffi_error(message));
         }
         Ok(db)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::remove_stale_temp_dirs;
-
-    #[test]
-    fn only_the_temp_folders_of_ended_runs_are_removed() {
-        if !std::path::Path::new("/proc/self").is_dir() {
-            return;
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let me = std::process::id();
-        // Above any process id Linux gives (at most 2^22).
-        let ended = 4_000_000_000u32;
-        let folder = |name: &str| {
-            let p = dir.path().join(name);
-            std::fs::create_dir(&p).unwrap();
-            std::fs::write(p.join("duckdb_temp_storage_DEFAULT-0.tmp"), b"spilled").unwrap();
-            p
-        };
-        let stale = [
-            folder(&format!("statlint-{ended}-0.tmp")),
-            folder(&format!("statlint-{ended}-12.tmp")),
-        ];
-        let kept = [
-            folder(&format!("statlint-{me}-0.tmp")),
-            folder("statlint-1-0.tmp"),
-            folder(&format!("statlint-{ended}.tmp")),
-            folder(&format!("statlint-{ended}-x.tmp")),
-            folder(&format!("other-{ended}-0.tmp")),
-        ];
-        let file = dir.path().join(format!("statlint-{ended}-1.tmp"));
-        std::fs::write(&file, b"not a folder").unwrap();
-        remove_stale_temp_dirs(dir.path());
-        for p in &stale {
-            assert!(!p.exists(), "{} is left", p.display());
-        }
-        for p in kept.iter().chain([&file]) {
-            assert!(p.exists(), "{} is removed", p.display());
-        }
     }
 }

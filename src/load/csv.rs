@@ -305,7 +305,7 @@ impl<'a> Prepared<'a> {
 #[cfg(feature = "engine")]
 pub fn prepare(sink: FileSink<'_>) -> Result<Prepared<'_>> {
     let path = &sink.spec.abs;
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+    let bytes = crate::input::read_regular(path).map_err(|source| Error::Read {
         path: path.clone(),
         source,
     })?;

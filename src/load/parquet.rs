@@ -60,18 +60,23 @@ fn cell_at(c: &Col, i: usize) -> Cell<'_> {
 pub fn read(db: &Db, mut sink: FileSink<'_>) -> Result<Loaded> {
     let spec = sink.spec;
     let path = &spec.abs;
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+    let read = |source| Error::Read {
         path: path.clone(),
         source,
-    })?;
-    sink.stats.blake3 = blake3::hash(&bytes).to_hex().to_string();
-    drop(bytes);
+    };
+    let mut file = crate::input::open_regular(path).map_err(read)?;
+    let mut hasher = blake3::Hasher::new();
+    std::io::copy(&mut file, &mut hasher).map_err(read)?;
+    sink.stats.blake3 = hasher.finalize().to_hex().to_string();
+    let engine = engine_path(&file, path)?;
     let table = db
-        .query(
-            "SELECT * FROM read_parquet(?)",
-            &[path.display().to_string().into()],
-        )
-        .map_err(|e| Error::input(path, None, format!("cannot read as Parquet: {e}")))?;
+        .query("SELECT * FROM read_parquet(?)", &[engine.clone().into()])
+        .map_err(|e| {
+            // DuckDB names the file by the path it was given.
+            let e = e.to_string().replace(&engine, &path.display().to_string());
+            Error::input(path, None, format!("cannot read as Parquet: {e}"))
+        })?;
+    drop(file);
     let header: Vec<String> = table
         .schema
         .fields()
@@ -91,4 +96,33 @@ pub fn read(db: &Db, mut sink: FileSink<'_>) -> Result<Loaded> {
         }
     }
     Ok(sink.finish(Some(&shape)))
+}
+
+/// The path DuckDB reads the open file by. DuckDB takes `*`, `?` and `[` in a path as a pattern (the file
+/// `pq[1]/data.parquet` would be read from `pq1/`), and opens the path again after statlint hashed the file.
+/// `/proc/self/fd/N` has neither problem: it is the file already open, whatever its name. Without `/proc`, a
+/// path with those characters is refused rather than read as a pattern.
+fn engine_path(file: &std::fs::File, path: &std::path::Path) -> Result<String> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        use std::os::unix::io::AsRawFd;
+        let by_handle = format!("/proc/self/fd/{}", file.as_raw_fd());
+        if let (Ok(a), Ok(b)) = (std::fs::metadata(&by_handle), file.metadata())
+            && a.dev() == b.dev()
+            && a.ino() == b.ino()
+        {
+            return Ok(by_handle);
+        }
+    }
+    let _ = file;
+    let text = path.display().to_string();
+    if text.contains(['*', '?', '[']) {
+        return Err(Error::input(
+            path,
+            None,
+            "DuckDB would read this path as a pattern ('*', '?' or '['); rename the file or its folder",
+        ));
+    }
+    Ok(text)
 }

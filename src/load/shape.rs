@@ -1206,6 +1206,24 @@ impl<'a> FileSink<'a> {
             Cell::Text(_) => text,
             _ => Cow::Owned(number.to_string()),
         };
+        let value = match value.map(Number::storable).transpose() {
+            Err(why) => {
+                self.reject(
+                    At {
+                        loc,
+                        col,
+                        column,
+                        keys,
+                    },
+                    printed.trim().to_string(),
+                    "not_exact",
+                    format!("'{}' cannot be stored exactly: {why}", printed.trim()),
+                    1,
+                );
+                return;
+            }
+            Ok(kept) => kept,
+        };
         push_obs(self, value, &printed, declared.as_deref(), unit, status);
     }
 

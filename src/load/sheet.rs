@@ -4,11 +4,14 @@
 use super::shape::{Cell, FileSink, Loaded, RowLoc, Shape};
 use crate::error::{Error, Place, Result};
 use crate::manifest::{CellRef, column_name};
-use calamine::{Data, Reader, Sheets};
+use calamine::{Data, DataRef, Reader, Sheets};
 use std::collections::BTreeMap;
 
 /// The most non-empty cells read from one sheet (a table of 250 000 rows by 20 columns).
 pub const MAX_CELLS: usize = 5_000_000;
+/// The most text read from one sheet's cells: one long shared string that hundreds of cells point to would
+/// otherwise be copied into each of them.
+pub const MAX_TEXT: usize = 256 << 20;
 /// The most a spreadsheet's zip archive may unpack to, by the sizes it declares.
 pub const MAX_UNZIPPED: u64 = 1 << 30;
 /// The highest compression ratio of a large member (over 16 MiB) of the archive: deflate reaches about 1000
@@ -23,6 +26,7 @@ struct Grid {
     start: (u32, u32),
     end: (u32, u32),
     cells: usize,
+    text: usize,
 }
 
 impl Grid {
@@ -32,7 +36,18 @@ impl Grid {
             start: (u32::MAX, u32::MAX),
             end: (0, 0),
             cells: 0,
+            text: 0,
         }
+    }
+
+    /// Counts a cell's text before it is copied; false when the sheet holds more than [`MAX_TEXT`].
+    fn room_for(&mut self, d: &DataRef<'_>) -> bool {
+        self.text += match d {
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.len(),
+            DataRef::SharedString(s) => s.len(),
+            _ => 0,
+        };
+        self.text <= MAX_TEXT
     }
 
     /// Adds a cell; false when the sheet has more than [`MAX_CELLS`].
@@ -68,6 +83,17 @@ impl Grid {
     }
 }
 
+fn too_much_text(path: &std::path::Path, sheet: &str) -> Error {
+    Error::input(
+        path,
+        Some(Place::Cell(sheet.to_string())),
+        format!(
+            "the sheet's cells hold more than {} MiB of text, the most statlint reads from one sheet (a long text repeated in many cells counts each time)",
+            MAX_TEXT >> 20
+        ),
+    )
+}
+
 fn too_many_cells(path: &std::path::Path, sheet: &str) -> Error {
     Error::input(
         path,
@@ -99,6 +125,9 @@ fn read_grid(
                 .worksheet_cells_reader(sheet)
                 .map_err(|e| fail(e.to_string()))?;
             while let Some(c) = cells.next_cell().map_err(|e| fail(e.to_string()))? {
+                if !grid.room_for(c.get_value()) {
+                    return Err(too_much_text(path, sheet));
+                }
                 if !grid.push(c.get_position(), c.get_value().clone().into()) {
                     return Err(too_many_cells(path, sheet));
                 }
@@ -109,6 +138,9 @@ fn read_grid(
                 .worksheet_cells_reader(sheet)
                 .map_err(|e| fail(e.to_string()))?;
             while let Some(c) = cells.next_cell().map_err(|e| fail(e.to_string()))? {
+                if !grid.room_for(c.get_value()) {
+                    return Err(too_much_text(path, sheet));
+                }
                 if !grid.push(c.get_position(), c.get_value().clone().into()) {
                     return Err(too_many_cells(path, sheet));
                 }
@@ -132,7 +164,9 @@ fn read_grid(
 
 /// Refuses an OpenDocument spreadsheet whose `content.xml` is not well-formed XML. calamine 0.38 reads a
 /// table until its end tag and never stops when the file ends first (found by the `sheet` fuzz target); in
-/// well-formed XML every table ends.
+/// well-formed XML every table ends. Also refuses, before calamine unpacks them, sheets whose repeated
+/// cells (`number-columns-repeated` within `number-rows-repeated`) stand for more than [`MAX_CELLS`]
+/// cells with a value, or more than [`MAX_TEXT`] of text: calamine copies each repetition, all sheets at once.
 fn ods_guard(bytes: &[u8], path: &std::path::Path) -> Result<()> {
     use quick_xml::events::Event;
     let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
@@ -145,6 +179,16 @@ fn ods_guard(bytes: &[u8], path: &std::path::Path) -> Result<()> {
     reader.config_mut().check_end_names = true;
     let mut buf = Vec::new();
     let mut depth = 0usize;
+    let repeats = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> u64 {
+        e.try_get_attribute(name)
+            .ok()
+            .flatten()
+            .and_then(|a| a.value.trim().parse().ok())
+            .unwrap_or(1)
+    };
+    // Per sheet: the repetitions of the current row, the current cell's, and what the cells stand for.
+    let (mut sheet, mut row, mut cell) = (String::new(), 1u64, 0u64);
+    let (mut cells, mut text) = (0u64, 0u64);
     loop {
         let bad = |m: String| {
             Error::input(
@@ -153,7 +197,57 @@ fn ods_guard(bytes: &[u8], path: &std::path::Path) -> Result<()> {
                 format!("cannot read as a spreadsheet: its content.xml is damaged: {m}"),
             )
         };
-        match reader.read_event_into(&mut buf) {
+        let event = reader.read_event_into(&mut buf);
+        match &event {
+            Ok(Event::Start(e) | Event::Empty(e)) => match e.name().as_ref() {
+                "table:table" => {
+                    sheet = e
+                        .try_get_attribute("table:name")
+                        .ok()
+                        .flatten()
+                        .map(|a| a.value.into_owned())
+                        .unwrap_or_default();
+                    (cells, text) = (0, 0);
+                }
+                "table:table-row" => row = repeats(e, "table:number-rows-repeated"),
+                "table:table-cell" | "table:covered-table-cell" => {
+                    let n = row.saturating_mul(repeats(e, "table:number-columns-repeated"));
+                    let valued = e
+                        .try_get_attribute("office:value-type")
+                        .ok()
+                        .flatten()
+                        .is_some();
+                    cell = if matches!(event, Ok(Event::Start(_))) {
+                        n
+                    } else {
+                        0
+                    };
+                    if valued {
+                        cells = cells.saturating_add(n);
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::End(e))
+                if matches!(
+                    e.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                cell = 0
+            }
+            Ok(Event::Text(t)) if cell > 0 => {
+                text = text.saturating_add(cell.saturating_mul(t.len() as u64));
+            }
+            _ => {}
+        }
+        if cells > MAX_CELLS as u64 {
+            return Err(too_many_cells(path, &sheet));
+        }
+        if text > MAX_TEXT as u64 {
+            return Err(too_much_text(path, &sheet));
+        }
+        match event {
             Ok(Event::Start(_)) => depth += 1,
             Ok(Event::End(_)) => depth = depth.saturating_sub(1),
             Ok(Event::Eof) if depth > 0 => {
@@ -317,7 +411,7 @@ fn cell(d: Option<&Data>) -> Cell<'_> {
 #[cfg(feature = "engine")]
 pub fn read(sink: FileSink<'_>) -> Result<Loaded> {
     let path = &sink.spec.abs;
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+    let bytes = crate::input::read_regular(path).map_err(|source| Error::Read {
         path: path.clone(),
         source,
     })?;

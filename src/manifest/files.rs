@@ -362,7 +362,7 @@ pub(crate) fn resolve(
 ) -> Result<Vec<FileSpec>> {
     let f = item.get_ref();
     let err = |m: String| src.at(item, m);
-    let line = super::line_col(src.text, item.span().start).0;
+    let line = src.line(item.span().start);
     let Some(path) = &f.path else {
         return Err(err("[[file]] needs a path".into()));
     };
@@ -371,7 +371,11 @@ pub(crate) fn resolve(
             f.$field.clone().or_else(|| defaults.$field.clone())
         };
     }
-    let rels: Vec<String> = if path.contains(['*', '?', '[']) {
+    // A path that names a file is that file, even with `[1]` in its name; otherwise `*`, `?` and `[...]`
+    // make it a pattern, matched against paths inside the dataset folder only: the folder's own name is
+    // never read as a pattern.
+    let literal = std::fs::symlink_metadata(root.join(path)).is_ok();
+    let rels: Vec<String> = if !literal && path.contains(['*', '?', '[']) {
         // Searched only inside the dataset folder: `/**` or `../**` would walk the whole disk first.
         let p = Path::new(path);
         if p.is_absolute()
@@ -382,16 +386,29 @@ pub(crate) fn resolve(
                 "path pattern '{path}' must be relative and stay inside the dataset folder"
             )));
         }
-        let pattern = root.join(path);
-        let mut found: Vec<String> = glob::glob(&pattern.to_string_lossy())
-            .map_err(|e| err(format!("path pattern '{path}': {e}")))?
-            .filter_map(|p| p.ok())
-            .filter(|p| p.is_file())
+        let pattern =
+            glob::Pattern::new(path).map_err(|e| err(format!("path pattern '{path}': {e}")))?;
+        let options = glob::MatchOptions {
+            case_sensitive: true,
+            require_literal_separator: true,
+            require_literal_leading_dot: false,
+        };
+        // The walk starts at the folders the pattern names literally.
+        let base: PathBuf = p
+            .parent()
+            .into_iter()
+            .flat_map(Path::components)
+            .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[']))
+            .collect();
+        let mut found: Vec<String> = crate::input::walk(&root.join(&base))
+            .unwrap_or_default()
+            .into_iter()
             .filter_map(|p| {
                 p.strip_prefix(root)
                     .ok()
                     .map(|r| r.to_string_lossy().replace('\\', "/"))
             })
+            .filter(|r| pattern.matches_with(r, options))
             .collect();
         found.sort();
         if found.is_empty() {
@@ -646,6 +663,15 @@ pub(crate) fn resolve(
     let mut out = Vec::new();
     for rel in rels {
         let abs = inside(root, &rel, src.path, Some(line))?;
+        if let Some(what) = std::fs::metadata(&abs)
+            .ok()
+            .as_ref()
+            .and_then(crate::input::not_regular)
+        {
+            return Err(err(format!(
+                "'{rel}' is {what}, not a regular file: only regular files are data"
+            )));
+        }
         let format = format(&rel)?;
         if format != Format::Csv
             && (f.delimiter.is_some() || f.quote.is_some() || f.encoding.is_some())

@@ -44,6 +44,13 @@ pub struct Dataset {
     pub targets: Vec<Target>,
     pub files: Vec<FileSpec>,
     pub checks: ChecksSection,
+    /// The manifest and the reference tables as they were read: resolved path and BLAKE3 of the bytes.
+    pub sources: Vec<(PathBuf, String)>,
+}
+
+/// A path with its symlinks resolved, when it can be.
+pub fn resolved(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// `[checks]`: user check folders, selection, severity and parameter overrides.
@@ -132,12 +139,26 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// Where a manifest item starts, for messages.
 pub(crate) struct Source<'a> {
     pub path: &'a Path,
-    pub text: &'a str,
+    /// Where each line ends: an item's line is found by bisection, so a manifest with 100,000 `[[area]]`
+    /// entries does not count newlines from the top for each.
+    newlines: Vec<usize>,
+}
+
+impl<'a> Source<'a> {
+    fn new(path: &'a Path, text: &'a str) -> Source<'a> {
+        let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
+        Source { path, newlines }
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&n| n < offset) + 1
+    }
 }
 
 impl Source<'_> {
     pub fn at<T>(&self, item: &Spanned<T>, message: impl Into<String>) -> Error {
-        let (line, _) = line_col(self.text, item.span().start);
+        let line = self.line(item.span().start);
         Error::invalid(self.path, Some(Place::Line(line)), message)
     }
 }
@@ -168,14 +189,16 @@ impl Dataset {
     pub fn open(arg: &Path) -> Result<Dataset> {
         let manifest_path = locate(arg)?;
         let text =
-            std::fs::read_to_string(&manifest_path).map_err(|source| match source.kind() {
-                std::io::ErrorKind::InvalidData => {
-                    Error::invalid(&manifest_path, None, "the manifest is not valid UTF-8")
+            crate::input::read_regular_text(&manifest_path).map_err(|source| {
+                match source.kind() {
+                    std::io::ErrorKind::InvalidData => {
+                        Error::invalid(&manifest_path, None, "the manifest is not valid UTF-8")
+                    }
+                    _ => Error::Read {
+                        path: manifest_path.clone(),
+                        source,
+                    },
                 }
-                _ => Error::Read {
-                    path: manifest_path.clone(),
-                    source,
-                },
             })?;
         let root = manifest_path
             .parent()
@@ -191,10 +214,7 @@ impl Dataset {
 
     /// Validates manifest text; `root` is the folder that relative paths start from.
     pub fn parse(text: &str, manifest_path: &Path, root: &Path) -> Result<Dataset> {
-        let src = Source {
-            path: manifest_path,
-            text,
-        };
+        let src = Source::new(manifest_path, text);
         let m: ManifestToml = toml::from_str(text).map_err(|e| {
             let place = e.span().map(|s| {
                 let (l, c) = line_col(text, s.start);
@@ -240,6 +260,10 @@ impl Dataset {
             }
         };
 
+        let mut sources = vec![(
+            resolved(manifest_path),
+            blake3::hash(text.as_bytes()).to_hex().to_string(),
+        )];
         // Units first: indicators name them.
         let mut unit_rows: Vec<(reference::Origin, reference::UnitRow)> = Vec::new();
         for f in &m.reference.units {
@@ -247,6 +271,7 @@ impl Dataset {
                 root,
                 f,
                 manifest_path,
+                &mut sources,
             )?);
         }
         for u in &m.unit {
@@ -260,6 +285,7 @@ impl Dataset {
                 root,
                 f,
                 manifest_path,
+                &mut sources,
             )?);
         }
         for a in &m.area {
@@ -278,6 +304,7 @@ impl Dataset {
                 root,
                 f,
                 manifest_path,
+                &mut sources,
             )?);
         }
         for i in &m.indicator {
@@ -291,6 +318,7 @@ impl Dataset {
                 root,
                 f,
                 manifest_path,
+                &mut sources,
             )?);
         }
         for t in &m.target {
@@ -345,6 +373,7 @@ impl Dataset {
             targets,
             files: specs,
             checks: m.checks,
+            sources,
         })
     }
 

@@ -22,7 +22,7 @@ impl Origin {
     pub fn manifest<T>(src: &Source<'_>, item: &Spanned<T>) -> Origin {
         Origin {
             path: src.path.to_path_buf(),
-            line: super::line_col(src.text, item.span().start).0,
+            line: src.line(item.span().start),
         }
     }
 
@@ -76,12 +76,17 @@ pub(crate) fn read_csv<T: DeserializeOwned>(
     root: &Path,
     rel: &str,
     manifest: &Path,
+    sources: &mut Vec<(PathBuf, String)>,
 ) -> Result<Vec<(Origin, T)>> {
     let path = super::files::inside(root, rel, manifest, None)?;
-    let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+    let bytes = crate::input::read_regular(&path).map_err(|source| Error::Read {
         path: path.clone(),
         source,
     })?;
+    sources.push((
+        super::resolved(&path),
+        blake3::hash(&bytes).to_hex().to_string(),
+    ));
     let text = String::from_utf8(bytes).map_err(|e| {
         let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
             .iter()
@@ -160,6 +165,9 @@ pub(crate) fn build_catalogue(rows: Vec<(Origin, UnitRow)>) -> Result<Catalogue>
                 "unit code '{}' must be letters, digits, '-', '_' or '.'",
                 r.code
             )));
+        }
+        if r.factor.is_some_and(|f| !(f.is_finite() && f > 0.0)) {
+            return Err(origin.error(format!("unit '{}' needs a positive factor", r.code)));
         }
         let built_in = cat.get(&r.code).is_some();
         if !built_in && (nonempty(&r.dimension).is_none() || r.factor.is_none()) {
@@ -532,6 +540,20 @@ pub(crate) fn build_indicators(
                 "indicator '{code}': relation '>=' applies to additive indicators only"
             )));
         }
+        for (key, v) in [
+            ("min", r.min),
+            ("max", r.max),
+            ("yoy_min", r.yoy_min),
+            ("yoy_max", r.yoy_max),
+        ] {
+            // A NaN bound compares false with every value, so nothing would ever be out of bounds.
+            if v.is_some_and(|v| !v.is_finite()) {
+                return Err(origin.error(format!(
+                    "indicator '{code}': {key} must be a finite number, not {}",
+                    v.unwrap()
+                )));
+            }
+        }
         if let (Some(a), Some(b)) = (r.min, r.max) {
             if a > b {
                 return Err(origin.error(format!("indicator '{code}': min {a} is above max {b}")));
@@ -731,6 +753,12 @@ pub(crate) fn build_targets(
             return Err(origin.error(format!(
                 "target for indicator '{}', which is not a declared indicator",
                 r.indicator
+            )));
+        }
+        if !r.value.is_finite() {
+            return Err(origin.error(format!(
+                "target value must be a finite number, not {}",
+                r.value
             )));
         }
         let tolerance = r.tolerance.unwrap_or(0.05);

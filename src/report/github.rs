@@ -5,6 +5,7 @@
 
 use super::{DatasetRun, Run, human};
 use crate::check::{Finding, Severity};
+use crate::text::escape_controls_keeping_breaks as escape_controls;
 use std::io::{self, Write};
 
 /// Annotations GitHub shows per step and level.
@@ -29,12 +30,17 @@ fn annotation(d: &DatasetRun, check: &str, sev: Severity, f: &Finding) -> String
         Severity::Info => "notice",
     };
     let file = d.file_of(f);
-    let mut props = vec![format!("file={}", escape_property(&file))];
+    // Text from data files and checks has its other control characters shown, so it cannot write escape
+    // sequences into the log; line breaks are left to `escape_data`.
+    let mut props = vec![format!("file={}", escape_property(&escape_controls(&file)))];
     let line = f.location.as_ref().and_then(|l| l.line);
     if let Some(l) = line {
         props.push(format!("line={l}"));
     }
-    props.push(format!("title={}", escape_property(check)));
+    props.push(format!(
+        "title={}",
+        escape_property(&escape_controls(check))
+    ));
     let mut text = String::new();
     if let Some(cell) = f
         .location
@@ -42,18 +48,18 @@ fn annotation(d: &DatasetRun, check: &str, sev: Severity, f: &Finding) -> String
         .and_then(|l| l.cell.as_deref())
         .filter(|_| line.is_none())
     {
-        text.push_str(&format!("{cell}: "));
+        text.push_str(&format!("{}: ", escape_controls(cell)));
     }
     let subject = human::subject(f);
     if !subject.is_empty() {
-        text.push_str(&format!("{subject}: "));
+        text.push_str(&format!("{}: ", escape_controls(&subject)));
     }
-    text.push_str(&f.message);
+    text.push_str(&escape_controls(&f.message));
     if let Some(n) = human::numbers(f) {
-        text.push_str(&format!("\n{n}"));
+        text.push_str(&format!("\n{}", escape_controls(&n)));
     }
     if let Some(h) = &f.hint {
-        text.push_str(&format!("\nhint: {h}"));
+        text.push_str(&format!("\nhint: {}", escape_controls(h)));
     }
     format!("::{level} {}::{}", props.join(","), escape_data(&text))
 }

@@ -94,14 +94,16 @@ fn write_finding(
         Some(Status::New) => " [new]",
         _ => "",
     };
+    let place = d.place(f);
+    let place = escape_controls(&place);
     if subject.is_empty() {
-        writeln!(out, "  {}{tag}", d.place(f))?;
+        writeln!(out, "  {place}{tag}")?;
     } else {
-        writeln!(out, "  {} · {}{tag}", d.place(f), escape_controls(&subject))?;
+        writeln!(out, "  {place} · {}{tag}", escape_controls(&subject))?;
     }
     writeln!(out, "    {}", escape_controls(&f.message))?;
     if let Some(n) = numbers(f) {
-        writeln!(out, "    {n}")?;
+        writeln!(out, "    {}", escape_controls(&n))?;
     }
     if let Some(h) = &f.hint {
         writeln!(out, "    hint: {}", escape_controls(h))?;
@@ -135,7 +137,12 @@ fn write_finding(
             (None, Some(c)) => format!("{} ({c})", d.path(&r.file)),
             (None, None) => d.path(&r.file),
         };
-        writeln!(out, "    {what}{value} at {place}")?;
+        writeln!(
+            out,
+            "    {}{value} at {}",
+            escape_controls(&what),
+            escape_controls(&place)
+        )?;
     }
     if f.related.len() > RELATED_SHOWN {
         writeln!(
@@ -155,11 +162,12 @@ fn write_check(
     limit: usize,
 ) -> io::Result<()> {
     let n = r.findings().len();
+    let total = r.count();
     writeln!(
         out,
-        "{}: {n} finding{}",
+        "{}: {total} finding{}",
         r.check.id,
-        if n == 1 { "" } else { "s" }
+        if total == 1 { "" } else { "s" }
     )?;
     let shown = if limit == 0 { n } else { n.min(limit) };
     for (fi, f) in r.findings()[..shown].iter().enumerate() {
@@ -167,6 +175,13 @@ fn write_check(
     }
     if shown < n {
         writeln!(out, "  … {} more (--limit 0 shows all)", n - shown)?;
+    }
+    if r.omitted() > 0 {
+        writeln!(
+            out,
+            "  … and {} more, counted but not kept: a check keeps its first {n} findings (--max-findings)",
+            r.omitted()
+        )?;
     }
     writeln!(out)
 }
@@ -240,7 +255,7 @@ fn write_dataset(out: &mut dyn Write, run: &Run, d: &DatasetRun, style: &Style) 
                     "{} ({}):\n  {}\n",
                     r.check.id,
                     r.check.path.display(),
-                    message.replace('\n', "\n  ")
+                    crate::text::escape_controls_keeping_lines(message).replace('\n', "\n  ")
                 )?;
             }
         }

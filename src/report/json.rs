@@ -136,7 +136,7 @@ struct Dataset<'a> {
 }
 
 fn check(r: &CheckResult) -> Check<'_> {
-    let failed = r.findings().len() as u64;
+    let failed = r.count();
     let (status, items, not_evaluated, error) = match &r.outcome {
         RunOutcome::Ran {
             items,

@@ -56,11 +56,11 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
         for r in &d.report.results {
             let (findings, items, unevaluated) = match &r.outcome {
                 RunOutcome::Ran {
-                    findings,
                     items,
                     not_evaluated,
+                    ..
                 } => (
-                    findings.len().to_string(),
+                    r.count().to_string(),
                     items.map(|i| i.to_string()).unwrap_or_default(),
                     not_evaluated.map(|n| n.to_string()).unwrap_or_default(),
                 ),
@@ -103,12 +103,13 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
                 .filter(|(_, r)| r.check.severity == sev && !r.findings().is_empty())
             {
                 let n = r.findings().len();
+                let total = r.count();
                 writeln!(
                     out,
-                    "#### {} `{}`: {n} finding{}\n",
+                    "#### {} `{}`: {total} finding{}\n",
                     icon(sev),
                     r.check.id,
-                    if n == 1 { "" } else { "s" }
+                    if total == 1 { "" } else { "s" }
                 )?;
                 writeln!(
                     out,
@@ -133,8 +134,8 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
                         markdown_cell(f.hint.as_deref().unwrap_or(""))
                     )?;
                 }
-                if shown < n {
-                    writeln!(out, "\n… {} more findings.", n - shown)?;
+                if (shown as u64) < total {
+                    writeln!(out, "\n… {} more findings.", total - shown as u64)?;
                 }
                 writeln!(out)?;
             }

@@ -196,19 +196,19 @@ impl Run {
                 s.checks += 1;
                 if r.failed_to_run() {
                     s.broken += 1;
-                } else if r.findings().is_empty() {
+                } else if r.count() == 0 {
                     s.passed += 1;
                 } else {
                     s.failed += 1;
                 }
-                let n = r.findings().len();
+                let n = r.count() as usize;
                 match r.check.severity {
                     Severity::Error => s.errors += n,
                     Severity::Warning => s.warnings += n,
                     Severity::Info => s.info += n,
                 }
                 if let Some(new) = s.new.as_mut() {
-                    *new += (0..n)
+                    *new += (0..r.findings().len())
                         .filter(|&fi| d.status(ci, fi) == Some(Status::New))
                         .count();
                 }

@@ -31,6 +31,7 @@ fn run(manifest: &str, data: &str, check_id: &str, params: &[(&str, toml::Value)
         &ds,
         checks,
         check::side_by_side(loaded.observations as u64),
+        &check::Limits::default(),
         &mut |_| {},
     );
     match &report.results[0].outcome {

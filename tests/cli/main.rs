@@ -8,6 +8,7 @@ mod datasets;
 mod formulas;
 mod generated;
 mod help;
+mod hostile;
 mod load;
 mod panel;
 mod prop;
