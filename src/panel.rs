@@ -536,6 +536,7 @@ pub fn generate(size: Size, seed: u64, out: &Path) -> Result<Summary> {
                     expect.extend([
                         (found_by, a, y),
                         ("hierarchy.sum", parent, y),
+                        ("hierarchy.incomplete", parent, y),
                         ("yoy.growth", a, y),
                         ("yoy.growth", a, y + 1),
                         ("yoy.hb", a, y),

@@ -64,6 +64,24 @@ fn main() {
     let report = statlint(&[], &clean);
     let found = score::findings(&report);
     let hb = found.iter().filter(|f| f.check == "yoy.hb").count();
+    // The same panel with HB's floors switched off (no minimum change or precision, A = 0): the
+    // Hidiroglou–Berthelot test as published.
+    let plain = score::findings(&statlint(
+        &[
+            "--select",
+            "yoy.hb",
+            "--param",
+            "yoy.hb.min_change=0",
+            "--param",
+            "yoy.hb.min_units=0",
+            "--param",
+            "yoy.hb.A=0",
+            "--param",
+            "yoy.hb.min_group=3",
+        ],
+        &clean,
+    ))
+    .len();
     let counted = found
         .iter()
         .filter(|f| f.severity == "error" || f.severity == "warning")
@@ -78,6 +96,10 @@ fn main() {
     println!(
         "noisy panel, clean: yoy.hb flags {hb} of {pairs} year-on-year pairs ({:.3} %); {counted} error and warning findings in all",
         100.0 * hb as f64 / pairs as f64
+    );
+    println!(
+        "noisy panel, clean, yoy.hb without its floors: {plain} flags ({:.3} %)",
+        100.0 * plain as f64 / pairs as f64
     );
     let _ = std::fs::remove_dir_all(&tmp);
 

@@ -128,11 +128,13 @@ pub fn write(out: &Path, seed: u64, plant: bool) -> usize {
                 ));
                 let _ = writeln!(
                     answers,
-                    "{},{},{},{kind},{},",
+                    "{},{},{},{kind},{} {},",
                     districts[d].0,
                     INDICATORS[i].0,
                     FIRST_YEAR + y as i32,
-                    province(districts[d].1)
+                    province(districts[d].1),
+                    // The change back shows the next year.
+                    FIRST_YEAR + y as i32 + 1
                 );
             }
         }
@@ -161,19 +163,21 @@ pub fn write(out: &Path, seed: u64, plant: bool) -> usize {
             wrong[i][y][b] = Some(text(printed[i][y][a]));
             let _ = writeln!(
                 answers,
-                "{},{},{},swap,{},",
+                "{},{},{},swap,{} {},",
                 districts[a].0,
                 INDICATORS[i].0,
                 FIRST_YEAR + y as i32,
-                districts[b].0
+                districts[b].0,
+                FIRST_YEAR + y as i32 + 1
             );
             let _ = writeln!(
                 answers,
-                "{},{},{},swap,{},",
+                "{},{},{},swap,{} {},",
                 districts[b].0,
                 INDICATORS[i].0,
                 FIRST_YEAR + y as i32,
-                districts[a].0
+                districts[a].0,
+                FIRST_YEAR + y as i32 + 1
             );
             swaps += 1;
         }

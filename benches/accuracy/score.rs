@@ -2,9 +2,11 @@
 //! known real discrepancies, one row each). Shared by the accuracy benchmark and the CLI tests.
 //!
 //! A finding is explained by an answer when its indicator and year are the answer's (an empty indicator or
-//! year in the answer matches any) and its area is the answer's area or one of the areas listed in `also`
-//! (where the same error legitimately shows: the province total of a district's typo, the other district of
-//! a swap). Only error and warning findings count: info findings interrupt nobody.
+//! year on either side matches any: a missing report is about a whole area) and its area is the answer's
+//! area or one of the areas listed in `also` (where the same error legitimately shows: the province total of
+//! a district's typo, the other district of a swap). A four-digit entry of `also` is a year where the error
+//! shows (a value typed under 2032 for 2023). Only error and warning findings count: info findings interrupt
+//! nobody.
 
 use std::path::Path;
 
@@ -15,6 +17,7 @@ pub struct Answer {
     pub year: Option<i64>,
     pub kind: String,
     pub also: Vec<String>,
+    pub also_years: Vec<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -79,7 +82,16 @@ pub fn answers(path: &Path) -> Vec<Answer> {
                 indicator: rec[i].trim().to_string(),
                 year: rec[y].trim().parse().ok(),
                 kind: rec[k].trim().to_string(),
-                also: rec[al].split_whitespace().map(String::from).collect(),
+                also: rec[al]
+                    .split_whitespace()
+                    .filter(|t| !is_year(t))
+                    .map(String::from)
+                    .collect(),
+                also_years: rec[al]
+                    .split_whitespace()
+                    .filter(|t| is_year(t))
+                    .filter_map(|t| t.parse().ok())
+                    .collect(),
             }
         })
         .collect()
@@ -104,13 +116,22 @@ pub fn findings(report: &serde_json::Value) -> Vec<Finding> {
     out
 }
 
+fn is_year(t: &str) -> bool {
+    t.len() == 4 && t.parse::<i64>().is_ok_and(|y| (1900..=2100).contains(&y))
+}
+
 fn explains(a: &Answer, f: &Finding) -> bool {
     let area = f
         .area
         .as_deref()
         .is_some_and(|x| x == a.area || a.also.iter().any(|o| o == x));
-    let indicator = a.indicator.is_empty() || f.indicator.as_deref() == Some(a.indicator.as_str());
-    let year = a.year.is_none() || f.year.is_none() || f.year == a.year;
+    let indicator = a.indicator.is_empty()
+        || f.indicator.is_none()
+        || f.indicator.as_deref() == Some(a.indicator.as_str());
+    let year = a.year.is_none()
+        || f.year.is_none()
+        || f.year == a.year
+        || f.year.is_some_and(|y| a.also_years.contains(&y));
     area && indicator && year
 }
 

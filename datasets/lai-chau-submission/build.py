@@ -493,7 +493,7 @@ answer("112", "agri_value", Y, "duplicate", "",
        f"(row {cells['agri_value']}) pasted a second time, same value")
 cells = xlsx_names_form("huyen/112-xa-hoi.xlsx", "BÁO CÁO XÃ HỘI NĂM 2023", SOC, {},
                         year_override={"pop_density": 2032})
-answer("112", "pop_density", Y, "year_typo", "",
+answer("112", "pop_density", Y, "year_typo", "2032",
        f"huyen/112-xa-hoi.xlsx 'Biểu số 01'!B{cells['pop_density']}: year typed 2032 for 2023 "
        f"(population density {vi('112', 'pop_density', Y)})")
 

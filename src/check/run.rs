@@ -267,6 +267,7 @@ fn run_one(
             // A finding about an area with no value to point at (it reported nothing) points at the
             // row that declares the area.
             if f.location.is_none()
+                && f.observed.is_none()
                 && let Some(decl) = areas.get(a.as_str()).and_then(|v| v.first())
             {
                 f.location = Some(Location {

@@ -120,7 +120,7 @@ fn overrides_for_unknown_checks_or_parameters_are_errors() {
     };
     let e = select(lib(), &sel, Path::new("m")).unwrap_err().to_string();
     assert!(
-        e.contains("check yoy.hb has no parameter 'K' (it has: A, C, U, min_group, pool)"),
+        e.contains("check yoy.hb has no parameter 'K' (it has: A, C, U, min_change, min_group, min_units, pool)"),
         "{e}"
     );
     let sel = Selection {

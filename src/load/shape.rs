@@ -534,6 +534,14 @@ impl<'a> FileSink<'a> {
         let Some(parsed) = crate::number::plain(value, self.spec.locale) else {
             return false;
         };
+        // A fraction of a count is rejected on the general path, which says why.
+        let n = parsed.number;
+        if n.decimals > 0
+            && super::whole::is_whole(indicator)
+            && n.mantissa % 10i128.pow(n.decimals as u32) != 0
+        {
+            return false;
+        }
         let column = shape.values[0].header.as_str();
         self.stats.rows += 1;
         self.stats.values += 1;

@@ -183,7 +183,7 @@ fn show_prints_description_parameters_and_sql() {
         "Hidiroglou",
         "  U = 0.5",
         "  C = 4.0",
-        "  min_group = 5",
+        "  min_group = 4",
         "quantile_cont",
     ] {
         assert!(text.contains(want), "missing {want:?} in\n{text}");

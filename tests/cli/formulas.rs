@@ -195,8 +195,10 @@ locale = "en"
 /// r = 1.1, 1.08, 1.1, 1.09, 1.1, 2; median r_M = 1.1.
 /// s = 0, 1 - 1.1/1.08, 0, 1 - 1.1/1.09, 0, 2/1.1 - 1 = 0.818182.
 /// E = s·max(x)^0.5 = 0, -0.272166, 0, -0.191566, 0, 12.675 (F: 0.818182 · √240).
-/// Quartiles (linear): E_Q1 = -0.143675, E_M = 0, E_Q3 = 0; |A·E_M| = 0.
-/// Bounds: 0 - 4 · 0.143675 = -0.5747 and 0 + 4 · 0 = 0: only F (12.675) is outside.
+/// Quartiles (linear): E_Q1 = -0.143675, E_M = 0, E_Q3 = 0. HB's floor |A·E_M| is 0 here; statlint's is
+/// A times the median size weight: w = √110, √216, √55, √436, √88, √240, median (√110 + √216)/2 = 12.5924,
+/// A·w_M = 0.62962, larger than both quartile distances. Bounds: 0 ∓ 4 · 0.62962 = ∓2.52: only F (12.675,
+/// 82 % above the median growth, beyond min_change) is outside; 4 distinct ratios meet min_group = 4.
 #[test]
 fn hidiroglou_berthelot_on_a_worked_table() {
     let mut manifest = HB.to_string();
@@ -224,7 +226,8 @@ fn hidiroglou_berthelot_on_a_worked_table() {
         f[0].message
     );
     assert!(
-        f[0].message.contains("HB score 12.68 outside -0.57 … 0"),
+        f[0].message
+            .contains("HB score 12.68 outside -2.52 … 2.52; 82 % above the median growth"),
         "{}",
         f[0].message
     );

@@ -19,16 +19,23 @@ in_range AS (
     SELECT unnest(range(s.first_year, s.last_year + 1)) FROM span s WHERE s.first_year IS NOT NULL AND s.last_year IS NOT NULL
 ),
 typos AS (
-    SELECT o.year, list(r.year ORDER BY r.year) AS candidates
-    FROM outside o
-    JOIN in_range r ON length(CAST(r.year AS VARCHAR)) = length(CAST(o.year AS VARCHAR))
-    WHERE length(list_filter(range(1, 5), lambda i: CAST(r.year AS VARCHAR)[i] <> CAST(o.year AS VARCHAR)[i])) = 1
-       OR list_contains(
-            list_transform(range(1, 4), lambda i:
-                CAST(o.year AS VARCHAR)[1:i - 1] || CAST(o.year AS VARCHAR)[i + 1] || CAST(o.year AS VARCHAR)[i]
-                || CAST(o.year AS VARCHAR)[i + 2:]),
-            CAST(r.year AS VARCHAR))
-    GROUP BY o.year
+    SELECT year, CASE WHEN len(swapped) > 0 THEN swapped ELSE changed END AS candidates
+    FROM (
+        SELECT o.year,
+            -- Two adjacent digits exchanged (2032 for 2023) is the likeliest slip ...
+            list(r.year ORDER BY r.year) FILTER (WHERE list_contains(
+                list_transform(range(1, 4), lambda i:
+                    CAST(o.year AS VARCHAR)[1:i - 1] || CAST(o.year AS VARCHAR)[i + 1] || CAST(o.year AS VARCHAR)[i]
+                    || CAST(o.year AS VARCHAR)[i + 2:]),
+                CAST(r.year AS VARCHAR))) AS swapped,
+            -- ... then one digit changed, but not the last: years of one decade differ there anyway.
+            list(r.year ORDER BY r.year) FILTER (WHERE
+                length(list_filter(range(1, 5), lambda i: CAST(r.year AS VARCHAR)[i] <> CAST(o.year AS VARCHAR)[i])) = 1
+                AND CAST(r.year AS VARCHAR)[4] = CAST(o.year AS VARCHAR)[4]) AS changed
+        FROM outside o
+        JOIN in_range r ON length(CAST(r.year AS VARCHAR)) = length(CAST(o.year AS VARCHAR))
+        GROUP BY o.year
+    )
 ),
 -- An area not valid in that year is said in the same finding: the year is the first suspect.
 validity AS (
@@ -40,7 +47,6 @@ SELECT
     ob.indicator,
     ob.year,
     ob.period,
-    ob.year AS observed,
     'year ' || ob.year || ' is '
         || CASE WHEN o.basis = 'declared'
                 THEN 'after the dataset''s last year, ' || s.last_year || ' ([dataset] last_year)'

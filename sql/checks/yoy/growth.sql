@@ -1,6 +1,6 @@
 --! id = "yoy.growth"
 --! severity = "warning"
---! description = "Year-on-year change stays within the indicator's bounds: percentage points for values in % or ‰ (rates, growth rates), percent change for every other value, levels, densities and per-capita amounts alike (both years positive, or a fall to zero); defaults apply where the manifest sets none"
+--! description = "Year-on-year change stays within the indicator's bounds: percentage points for values in % or ‰ (rates, growth rates), percent change for every other value, levels, densities and per-capita amounts alike (both years positive, or a fall to zero); defaults apply where the manifest sets none, except to non-additive indicators (indices, shares fixed by law), which have only their own"
 --! [params]
 --! default_min = -50.0
 --! default_max = 100.0
@@ -25,8 +25,9 @@ change AS (
         -- is no growth rate.
         CASE WHEN is_rate THEN CAST(value - prev AS DOUBLE)
              WHEN prev > 0 AND value >= 0 THEN (CAST(value AS DOUBLE) / CAST(prev AS DOUBLE) - 1) * 100 END AS delta,
-        CASE WHEN is_rate THEN coalesce(yoy_min, -$default_pp) ELSE coalesce(yoy_min, $default_min) END AS lo,
-        CASE WHEN is_rate THEN coalesce(yoy_max, $default_pp) ELSE coalesce(yoy_max, $default_max) END AS hi
+        -- A non-additive indicator (an index, a share fixed by law) has no default bound: only its own.
+        CASE WHEN class = 'non_additive' THEN yoy_min WHEN is_rate THEN coalesce(yoy_min, -$default_pp) ELSE coalesce(yoy_min, $default_min) END AS lo,
+        CASE WHEN class = 'non_additive' THEN yoy_max WHEN is_rate THEN coalesce(yoy_max, $default_pp) ELSE coalesce(yoy_max, $default_max) END AS hi
     FROM pairs
 ),
 flagged AS MATERIALIZED (
@@ -48,7 +49,7 @@ SELECT
     name || ': ' || prev_text || ' → ' || value_text || ', a change of '
         || CASE WHEN delta >= 0 THEN '+' ELSE '' END || fmt_num(round(delta, 1))
         || CASE WHEN is_rate THEN ' percentage points' ELSE ' %' END
-        || ', outside ' || fmt_num(lo) || ' … ' || fmt_num(hi) || CASE WHEN is_rate THEN ' pp' ELSE ' %' END AS message,
+        || ', outside ' || coalesce(fmt_num(lo), '…') || ' … ' || coalesce(fmt_num(hi), '…') || CASE WHEN is_rate THEN ' pp' ELSE ' %' END AS message,
     CASE WHEN NOT is_rate AND value = 0 THEN 'the value fell to 0: not reported, or a real stop?'
          WHEN NOT is_rate AND abs(abs(log10(CAST(value AS DOUBLE) / CAST(prev AS DOUBLE))) - 3) < 0.15
              THEN 'a factor of ' || CASE WHEN value > prev THEN '1000' ELSE '1/1000' END || ': a unit error?'

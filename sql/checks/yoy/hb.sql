@@ -1,11 +1,12 @@
 --! id = "yoy.hb"
 --! severity = "warning"
 --! description = "Hidiroglou–Berthelot outliers: an area whose year-on-year ratio of an additive indicator stands out from the other areas of its level, weighted by size, and departs from their median growth by more than min_change and more than the printed precision"
+--! not_evaluated = "year-on-year pairs in groups with fewer than min_group distinct ratios: too few areas, or counts that mostly did not change"
 --! [params]
 --! U = 0.5
 --! A = 0.05
 --! C = 4.0
---! min_group = 5
+--! min_group = 4
 --! min_change = 0.25
 --! min_units = 2
 --! pool = "none"
