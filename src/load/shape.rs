@@ -1203,7 +1203,7 @@ impl<'a> FileSink<'a> {
                     keys,
                 },
                 t.trim().to_string(),
-                "ambiguous_number",
+                "fraction_of_count",
                 message,
                 1,
             );

@@ -2,18 +2,13 @@
 //! file whose locale reads `,` as the decimal separator is 17.941 schools, which no office meant: the value is
 //! rejected as ambiguous with both readings, never loaded as a silent fraction.
 
-use crate::manifest::{Class, Indicator};
+use crate::manifest::Indicator;
 use crate::number::{Locale, Number};
 
-/// The units that count whole things one by one.
-const WHOLE_UNITS: &[&str] = &["nguoi", "ho", "lao_dong"];
-
-/// Whether the indicator's values are whole numbers: an exact count, `decimals = 0`, or an additive count
-/// of people or households in units of one.
+/// Whether the indicator's values are whole numbers: an exact count, or `decimals = 0`. The unit alone does
+/// not say it: an average population in người may be printed with a decimal.
 pub(super) fn is_whole(ind: &Indicator) -> bool {
-    ind.exact
-        || ind.decimals == Some(0)
-        || (ind.class == Class::Additive && WHOLE_UNITS.contains(&ind.unit.as_str()))
+    ind.exact || ind.decimals == Some(0)
 }
 
 /// Why `value` (in the indicator's unit, read from `text`) cannot be this indicator's, or None.
@@ -32,10 +27,8 @@ pub(super) fn fraction_of_whole(
     }
     let why = if ind.exact {
         "an exact count".to_string()
-    } else if ind.decimals == Some(0) {
-        "declared with 0 decimals".to_string()
     } else {
-        format!("a count in {unit_name}")
+        format!("declared with 0 decimals (in {unit_name})")
     };
     let t = text.trim();
     // The other reading: the separator as a thousands separator, when three digits follow it.

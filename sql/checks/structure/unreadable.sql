@@ -8,6 +8,7 @@ SELECT
     CASE WHEN "values" > 1 THEN message || ' (' || "values" || ' values of this row not loaded)' ELSE message END AS message,
     CASE reason
         WHEN 'ambiguous_number' THEN 'declare the file''s locale in the manifest: locale = "vi" or "en"'
+        WHEN 'fraction_of_count' THEN 'write the count without a thousands separator, or correct the locale or the indicator''s decimals'
         WHEN 'unknown_unit' THEN 'use a unit from the catalogue (statlint sql ... "select * from units") or declare it with [[unit]]'
         WHEN 'wrong_column_count' THEN 'check for a missing or extra separator on this line'
         WHEN 'invalid_encoding' THEN 'save the file as UTF-8, or declare its encoding'
