@@ -6,26 +6,17 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-struct Rng(u64);
+use statlint::panel::Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn normal(&mut self) -> f64 {
-        let (u, v) = (self.unit().max(1e-12), self.unit());
-        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-    }
+/// A uniform draw in [0, 1).
+fn unit(rng: &mut Rng) -> f64 {
+    (rng.next() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A standard normal draw (Box–Muller).
+fn normal(rng: &mut Rng) -> f64 {
+    let (u, v) = (unit(rng).max(1e-12), unit(rng));
+    (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
 }
 
 /// (code, name, unit, decimals, exact, median size, log-spread)
@@ -90,10 +81,10 @@ pub fn write(out: &Path, seed: u64, plant: bool) -> usize {
         let scale = 10f64.powi(*dec as i32);
         let mut by_year = vec![vec![0i64; districts.len()]; YEARS];
         for d in 0..districts.len() {
-            let mut latent = median * (spread * rng.normal()).exp();
+            let mut latent = median * (spread * normal(&mut rng)).exp();
             for year in by_year.iter_mut() {
                 year[d] = ((latent * scale).round() as i64).max(1);
-                latent *= 0.92 + 0.20 * rng.unit();
+                latent *= 0.92 + 0.20 * unit(&mut rng);
             }
         }
         printed.push(by_year);
