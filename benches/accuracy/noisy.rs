@@ -10,7 +10,7 @@ use statlint::panel::Rng;
 
 /// A uniform draw in [0, 1).
 fn unit(rng: &mut Rng) -> f64 {
-    (rng.next() >> 11) as f64 / (1u64 << 53) as f64
+    (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// A standard normal draw (Box–Muller).
