@@ -37,13 +37,13 @@ WHERE o.parent IS NOT NULL
 GROUP BY ALL;
 
 -- Years out of the dataset's range: after last_year where the manifest declares it (a year before first_year
--- is a base year, as published series carry), and any year 5 or more years from every other year of the
--- data (a typed 2042 among 2019–2023). Checks other than structure.year_range leave them alone: the year,
--- not the area or the value, is the suspect.
+-- is a base year, as published series carry); where it does not, a year 5 or more years after every other
+-- year of three or more (a typed 2042 among 2019–2023; two censuses ten years apart are not a typo). Checks
+-- other than structure.year_range leave them alone: the year, not the area or the value, is the suspect.
 CREATE VIEW years_outside AS
 WITH span AS (SELECT last_year FROM dataset), years AS (SELECT DISTINCT year FROM periods)
 SELECT y.year, CASE WHEN y.year > s.last_year THEN 'declared' ELSE 'isolated' END AS basis
 FROM years y, span s
 WHERE y.year > coalesce(s.last_year, y.year)
-   OR ((SELECT count(*) FROM years) > 1
-       AND NOT EXISTS (SELECT 1 FROM years o WHERE o.year <> y.year AND abs(o.year - y.year) < 5));
+   OR (s.last_year IS NULL AND (SELECT count(*) FROM years) >= 3
+       AND y.year >= (SELECT max(o.year) FROM years o WHERE o.year <> y.year) + 5);

@@ -1184,7 +1184,9 @@ impl<'a> FileSink<'a> {
         } else {
             None
         };
-        if let (Cell::Text(t), Some(i), Some(v)) = (cell, ind, value)
+        // Judged as printed, in the indicator's own unit: 17,9 nghìn người is 17,900 people.
+        let unconverted = unit.is_none_or(|u| ind.is_some_and(|i| i.unit == u));
+        if let (Cell::Text(t), Some(i), Some(v), true) = (cell, ind, value, unconverted)
             && let Some(message) = super::whole::fraction_of_whole(
                 i,
                 units

@@ -5,16 +5,16 @@ WITH
 fanout AS (
     SELECT parent, year, period, count(*) AS n_children FROM tree GROUP BY ALL
 ),
--- Groups where some children reported a number and others reported nothing at all. A group none of whose
--- children reported is an indicator not collected at that level, not a gap.
+-- Groups where some children reported a number and others nothing, or a placeholder ('..'). A group none of
+-- whose children reported is an indicator not collected at that level, not a gap.
 partial AS (
-    SELECT s.parent, s.indicator, s.year, s.period, s.n_present, s.child_sum, f.n_children,
+    SELECT s.parent, s.indicator, s.year, s.period, s.n_present - s.n_null AS n_present, s.child_sum, f.n_children,
            CASE WHEN i.exact THEN 0 ELSE coalesce(s.child_rounding, 0) END AS child_rounding,
            i.exact, i.relation, i.name AS indicator_name
     FROM child_sums s
     JOIN fanout f ON f.parent = s.parent AND f.year = s.year AND f.period IS NOT DISTINCT FROM s.period
     JOIN indicators i ON i.code = s.indicator
-    WHERE i.class = 'additive' AND s.n_present < f.n_children AND s.n_null = 0
+    WHERE i.class = 'additive' AND s.n_present - s.n_null < f.n_children AND s.n_present > s.n_null
 ),
 -- The parent's own value leaves more than rounding for the missing children. Less than the present
 -- children's sum is hierarchy.sum's error, reported in every mode.
@@ -30,10 +30,10 @@ flagged AS MATERIALIZED (
     SELECT * FROM gaps WHERE gap > tol
 ),
 kids AS (
-    SELECT f.parent, f.indicator, f.year, f.period, t.child, c.rid, c.rid IS NOT NULL AS present
+    SELECT f.parent, f.indicator, f.year, f.period, t.child, c.rid, c.value IS NOT NULL AS present
     FROM flagged f
     JOIN tree t ON t.parent = f.parent AND t.year = f.year AND t.period IS NOT DISTINCT FROM f.period
-    LEFT JOIN obs c ON c.area = t.child AND c.indicator = f.indicator AND c.year = f.year
+    LEFT JOIN (SELECT area, indicator, year, period, rid, value FROM obs) c ON c.area = t.child AND c.indicator = f.indicator AND c.year = f.year
                    AND c.period IS NOT DISTINCT FROM f.period
 ),
 placed AS (

@@ -216,7 +216,7 @@ JOIN hints h ON h.parent = f.parent AND h.indicator = f.indicator AND h.year = f
 --! counts
 WITH fanout AS (SELECT parent, year, period, count(*) AS n_children FROM tree GROUP BY ALL)
 SELECT count(*) AS items,
-       count(*) FILTER (WHERE s.n_present < f.n_children OR p.area IS NULL) AS not_evaluated
+       count(*) FILTER (WHERE s.n_present < f.n_children OR s.n_null > 0 OR p.area IS NULL) AS not_evaluated
 FROM child_sums s
 JOIN indicators i ON i.code = s.indicator AND i.class = 'additive'
 JOIN fanout f ON f.parent = s.parent AND f.year = s.year AND f.period IS NOT DISTINCT FROM s.period

@@ -1,6 +1,6 @@
 --! id = "structure.year_range"
 --! severity = "error"
---! description = "A year outside the dataset's years: after last_year where the manifest declares it, or five or more years from every other year of the data (2042 among 2019–2023); an area not valid in such a year is said in the same finding"
+--! description = "A year outside the dataset's years: after last_year where the manifest declares it, else five or more years after every other year of the data (2042 among 2019–2023); an area not valid in such a year is said in the same finding"
 WITH
 span AS (
     SELECT first_year, last_year FROM dataset
@@ -50,7 +50,7 @@ SELECT
     'year ' || ob.year || ' is '
         || CASE WHEN o.basis = 'declared'
                 THEN 'after the dataset''s last year, ' || s.last_year || ' ([dataset] last_year)'
-                ELSE 'at least 5 years from every other year of the data' END
+                ELSE 'at least 5 years after every other year of the data' END
         || CASE WHEN v.code IS NOT NULL AND NOT valid_on(v.first_day, CASE WHEN v.last_day = DATE '9999-12-31' THEN NULL ELSE v.last_day END, ref_date(ob.year, ob.period))
                 THEN '; ' || v.name || ' (' || ob.area || ') does not exist then either (valid '
                      || CASE WHEN v.first_day IS NULL THEN 'until ' || strftime(v.last_day, '%Y-%m-%d')

@@ -1,6 +1,6 @@
 --! id = "yoy.swapped"
 --! severity = "warning"
---! description = "Two areas under one parent whose values look exchanged: each is far from what its siblings' growth predicts, and close to what was predicted for the other"
+--! description = "Two areas under one parent whose values look exchanged: each is far from what its siblings' growth predicts, and close to what was predicted for the other or equal to the other's previous value"
 --! [params]
 --! min_change = 0.15
 --! match = 0.05
@@ -53,14 +53,21 @@ moved AS MATERIALIZED (
       ON o.rid = f.rid
     JOIN growth g ON g.parent = o.parent AND g.indicator = f.indicator AND g.year = f.year AND g.period IS NOT DISTINCT FROM f.period
 ),
--- Pairs whose values fit each other's expected values closely and explain both changes far better.
-swaps AS MATERIALIZED (
+-- Pairs whose values fit each other's expected values closely, or equal each other's previous values (small
+-- counts grow by whole units or not at all: 7 and 12 exchanged, against a median growth of 10 %), and explain
+-- both changes far better.
+fits AS (
     SELECT a.*, b.area AS b_area, b.x AS b_x, b.x_prev AS b_prev, b.rid AS b_rid,
-           abs(ln(a.x / b.x_exp)) + abs(ln(b.x / a.x_exp)) AS miss
+           CASE WHEN a.x = b.x_prev THEN 0 ELSE abs(ln(a.x / b.x_exp)) END AS fit_a,
+           CASE WHEN b.x = a.x_prev THEN 0 ELSE abs(ln(b.x / a.x_exp)) END AS fit_b,
+           abs(ln(a.x / a.x_exp)) + abs(ln(b.x / b.x_exp)) AS own
     FROM moved a
     JOIN moved b ON b.parent = a.parent AND b.indicator = a.indicator AND b.year = a.year AND b.period IS NOT DISTINCT FROM a.period AND a.area < b.area
-    WHERE abs(a.x / b.x_exp - 1) < $match AND abs(b.x / a.x_exp - 1) < $match
-      AND abs(ln(a.x / b.x_exp)) + abs(ln(b.x / a.x_exp)) < (abs(ln(a.x / a.x_exp)) + abs(ln(b.x / b.x_exp))) / 3
+),
+swaps AS MATERIALIZED (
+    SELECT * EXCLUDE (fit_a, fit_b, own), fit_a + fit_b AS miss
+    FROM fits
+    WHERE fit_a < ln(1 + $match) AND fit_b < ln(1 + $match) AND fit_a + fit_b < own / 3
 ),
 -- Among many siblings chance matches happen: keep a pair only when each is the other's best match.
 mutual AS (
