@@ -55,6 +55,18 @@ impl Score {
             self.explained as f64 / self.findings as f64
         }
     }
+    /// `found/answers | recall % | explained/findings | precision %`, the cells of a table row.
+    pub fn cells(&self) -> String {
+        format!(
+            "{}/{} | {:.1} % | {}/{} | {:.1} %",
+            self.found,
+            self.answers,
+            100.0 * self.recall(),
+            self.explained,
+            self.findings,
+            100.0 * self.precision()
+        )
+    }
 }
 
 /// Reads `answers.csv` (header `area,indicator,year,kind,also,note`).

@@ -32,15 +32,7 @@ fn every_answer_is_found_and_every_finding_explained() {
             &score::findings(&report),
         );
         let name = ds.file_name().unwrap().to_string_lossy().to_string();
-        eprintln!(
-            "{name}: recall {}/{} ({:.0} %), precision {}/{} ({:.0} %)",
-            s.found,
-            s.answers,
-            100.0 * s.recall(),
-            s.explained,
-            s.findings,
-            100.0 * s.precision()
-        );
+        eprintln!("{name}: {}", s.cells());
         for a in &s.missed {
             failures.push(format!(
                 "{name}: missed {} {} {:?} ({})",
